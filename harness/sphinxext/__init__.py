@@ -1,0 +1,1 @@
+"""sphinxext stage."""
