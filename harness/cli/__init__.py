@@ -26,9 +26,12 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point for the console script and ``python -m harness``."""
+    """Entry point for the console script and ``python -m harness``.
+
+    Sub-commands return their exit code; click's own usage errors exit 2.
+    """
     try:
-        cli.main(args=argv, prog_name="docharness", standalone_mode=False)
+        result = cli.main(args=argv, prog_name="docharness", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         return 130
@@ -37,4 +40,4 @@ def main(argv: list[str] | None = None) -> int:
         return 2 if error.exit_code == 2 else error.exit_code
     except click.exceptions.Exit as done:
         return done.exit_code
-    return 0
+    return result if isinstance(result, int) else 0
