@@ -15,7 +15,7 @@ def cli() -> None:
     \b
     docharness extract docs -o features   write the procedures of docs/ as Gherkin
     docharness lint docs                  report markup that readers will see broken
-    docharness run                        verify features/ against the Admin API (offline, from cassettes)
+    docharness run                        verify features/ offline, from cassettes
     docharness report --coverage          what share of the steps an API call verified
     docharness emulator                   serve a local Admin API on 127.0.0.1
 
