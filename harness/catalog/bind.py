@@ -1,0 +1,60 @@
+"""Bind a step sentence to exactly one catalog entry, or say why none fits."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from harness.catalog.model import Catalog, StepEntry
+from harness.catalog.sentence import Sentence
+
+
+@dataclass(frozen=True)
+class Bound:
+    entry: StepEntry
+    sentence: Sentence
+
+
+@dataclass(frozen=True)
+class Unbound:
+    sentence: Sentence
+    kind: str
+    reason: str
+
+    def suggestion(self) -> str:
+        """A ``[[step]]`` table to paste into a catalog file, filled from the sentence."""
+        slug = re.sub(r"[^a-z0-9]+", "-", self.sentence.text.lower()).strip("-")[:40].strip("-")
+        lines = ["[[step]]", f'id = "{slug or "new-step"}"']
+        if self.kind != "action":
+            lines.append(f'kind = "{self.kind}"')
+        if self.sentence.labels:
+            labels = ", ".join(f'"{label}"' for label in dict.fromkeys(self.sentence.labels))
+            lines.append(f"labels = [{labels}]")
+        lines += ['result = "ui-only"  # or: operation = "..."', 'why = "..."']
+        return "\n".join(lines)
+
+
+def _matches(entry: StepEntry, sentence: Sentence, kind: str) -> bool:
+    if entry.kind != kind:
+        return False
+    if entry.labels is not None and frozenset(sentence.labels) != entry.labels:
+        return False
+    plain = sentence.plain
+    if entry.verbs and not any(re.search(rf"\b{re.escape(v)}\b", plain) for v in entry.verbs):
+        return False
+    return all(p.search(sentence.text) for p in entry.phrases)
+
+
+def bind(catalog: Catalog, text: str, kind: str) -> Bound | Unbound:
+    """The single most specific entry matching ``text``; a tie is reported as unbound."""
+    sentence = Sentence.parse(text)
+    candidates = [e for e in catalog.steps if _matches(e, sentence, kind)]
+    if not candidates:
+        labels = ", ".join(f'"{label}"' for label in sentence.labels) or "no UI labels"
+        return Unbound(sentence, kind, f"no catalog entry matches this {kind} ({labels})")
+    best = max(entry.specificity for entry in candidates)
+    top = [e for e in candidates if e.specificity == best]
+    if len(top) > 1:
+        names = " and ".join(f"{e.id} ({e.source})" for e in top)
+        return Unbound(sentence, kind, f"ambiguous: {names} match equally well")
+    return Bound(top[0], sentence)
