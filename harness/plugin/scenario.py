@@ -1,0 +1,254 @@
+"""One scenario's run: bind each step through the catalog, verify it, record the result."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness.adminapi import AdminApiError, DeploymentError, Exchange
+from harness.catalog import Bound, Catalog, Precondition, Result, Sentence, StepEntry, bind
+from harness.plugin.features import doc_location
+from harness.plugin.operations import OPERATIONS, CheckFailed, ScenarioState
+from harness.results import ApiCall, ProcedureResult, StepResult, StepStatus
+
+# Errors that mean "the product or its recording answered differently than the page
+# says", reported on the step; anything else is a bug in docharness and propagates.
+_STEP_ERRORS: tuple[type[Exception], ...] = (CheckFailed, AdminApiError, DeploymentError)
+
+
+class StepFailure(Exception):
+    """Raised to fail the scenario; its text is the doc location and the reason."""
+
+
+@dataclass(frozen=True)
+class StepRef:
+    """A feature step as pytest-bdd parsed it, plus the doc location above it."""
+
+    keyword: str
+    text: str
+    kind: str  # action | outcome
+    feature_line: int
+    doc_path: str  # relative to the current directory
+    doc_line: int
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    id: str
+    title: str
+    tags: frozenset[str]
+    feature_file: Path
+    feature_line: int
+    steps: tuple[StepRef, ...]
+    tab: str = ""
+
+
+def step_refs(
+    feature_file: Path, docs_dir: Path, raw_steps: list[tuple[str, str, str, int]]
+) -> tuple[StepRef, ...]:
+    """(keyword, type, text, line) from pytest-bdd, joined with the ``# path:line`` comments."""
+    refs = []
+    for keyword, step_type, text, line in raw_steps:
+        location = doc_location(str(feature_file), line)
+        doc_path = str(docs_dir / location.path) if location else str(feature_file)
+        refs.append(
+            StepRef(
+                keyword=keyword,
+                text=text,
+                kind="outcome" if step_type == "then" else "action",
+                feature_line=line,
+                doc_path=doc_path,
+                doc_line=location.line if location else line,
+            )
+        )
+    return tuple(refs)
+
+
+def _resolve(
+    template: str, entry: StepEntry, labels: tuple[str, ...], literals: tuple[str, ...]
+) -> str:
+    """``$literal1`` / ``$label2`` in a form value, taken from the step sentence."""
+    for prefix, values in (("$literal", literals), ("$label", labels)):
+        if template.startswith(prefix) and template[len(prefix) :].isdigit():
+            index = int(template[len(prefix) :]) - 1
+            if index >= len(values):
+                raise CheckFailed(
+                    f"catalog entry {entry.id} ({entry.source}) wants {template}, "
+                    f"but the sentence has only {len(values)}"
+                )
+            return values[index]
+    return template
+
+
+@dataclass
+class ScenarioRun:
+    """Carries a scenario from its preconditions to its last step, recording each result."""
+
+    info: ScenarioInfo
+    catalog: Catalog
+    state: ScenarioState
+    allow_unbound: bool = False
+    results: list[StepResult] = field(default_factory=list)
+    preconditions: list[StepResult] = field(default_factory=list)
+    calls: list[ApiCall] = field(default_factory=list)
+    failed: bool = False
+
+    def on_exchange(self, exchange: Exchange) -> None:
+        self.calls.append(
+            ApiCall(
+                method=exchange.method,
+                path=exchange.path,
+                status=exchange.status or 0,
+                duration_ms=round(exchange.duration_seconds * 1000, 3),
+            )
+        )
+
+    def _run(self, operation: str, args: Mapping[str, str]) -> tuple[str, str, tuple[ApiCall, ...]]:
+        """(verified message, error message, calls) of one operation."""
+        start = len(self.calls)
+        try:
+            message = OPERATIONS[operation].run(self.state, args)
+        except _STEP_ERRORS as error:
+            return "", str(error), tuple(self.calls[start:])
+        return message, "", tuple(self.calls[start:])
+
+    # Preconditions
+
+    def establish_preconditions(self, found: tuple[Precondition, ...]) -> None:
+        first = self.info.steps[0] if self.info.steps else None
+        for precondition in found:
+            args = dict(precondition.args)
+            started = time.perf_counter()
+            message, error, calls = self._run(precondition.check, args)
+            if error and precondition.establish:
+                established, error, more = self._run(precondition.establish, args)
+                calls += more
+                if not error:
+                    message, error, again = self._run(precondition.check, args)
+                    calls += again
+                    message = f"established: {established}; {message}" if not error else message
+            self.preconditions.append(
+                StepResult(
+                    keyword="Given",
+                    text=precondition.text,
+                    kind="precondition",
+                    path=first.doc_path if first else str(self.info.feature_file),
+                    line=first.doc_line if first else self.info.feature_line,
+                    status=StepStatus.FAILED if error else StepStatus.VERIFIED,
+                    catalog_entry=precondition.id,
+                    reason=message,
+                    error=error,
+                    duration_ms=round((time.perf_counter() - started) * 1000, 3),
+                    calls=calls,
+                )
+            )
+
+    # Steps
+
+    def perform(self, ref: StepRef) -> None:
+        started = time.perf_counter()
+        binding = bind(self.catalog, ref.text, ref.kind)
+        if not isinstance(binding, Bound):
+            self._record(
+                ref,
+                StepStatus.UNBOUND,
+                started,
+                reason=f"{binding.reason}; add a catalog entry such as:\n{binding.suggestion()}",
+            )
+            return
+        entry = binding.entry
+        try:
+            for name, template in entry.form:
+                self.state.form[name] = _resolve(
+                    template, entry, binding.sentence.labels, binding.sentence.literals
+                )
+        except CheckFailed as error:
+            self._fail(ref, entry, started, str(error), ())
+        if entry.result is Result.UI_ONLY:
+            self._record(ref, StepStatus.UI_ONLY, started, entry=entry.id, reason=entry.why)
+            return
+        message, error, calls = self._run(entry.operation, dict(entry.args))
+        if error:
+            self._fail(ref, entry, started, error, calls)
+        self._record(ref, StepStatus.VERIFIED, started, entry=entry.id, reason=message, calls=calls)
+
+    def _fail(
+        self, ref: StepRef, entry: StepEntry, started: float, error: str, calls: tuple[ApiCall, ...]
+    ) -> None:
+        self.failed = True
+        self._record(ref, StepStatus.FAILED, started, entry=entry.id, error=error, calls=calls)
+        raise StepFailure(f"{ref.doc_path}:{ref.doc_line}: {ref.text}\n  {error}")
+
+    def _record(
+        self,
+        ref: StepRef,
+        status: StepStatus,
+        started: float,
+        *,
+        entry: str = "",
+        reason: str = "",
+        error: str = "",
+        calls: tuple[ApiCall, ...] = (),
+    ) -> None:
+        self.results.append(
+            StepResult(
+                keyword=ref.keyword,
+                text=ref.text,
+                kind=ref.kind,
+                path=ref.doc_path,
+                line=ref.doc_line,
+                status=status,
+                labels=Sentence.parse(ref.text).labels,
+                catalog_entry=entry,
+                reason=reason,
+                error=error,
+                duration_ms=round((time.perf_counter() - started) * 1000, 3),
+                calls=calls,
+            )
+        )
+
+    def unbound_summary(self) -> str:
+        unbound = [r for r in self.results if r.status is StepStatus.UNBOUND]
+        return "\n".join(
+            f"{r.path}:{r.line}: unbound step: {r.text}\n  {r.reason}" for r in unbound
+        )
+
+    def result(self, feature_file: str) -> ProcedureResult:
+        """The procedure's result; steps never reached are SKIPPED, with their doc lines."""
+        done = len(self.results)
+        skipped = [
+            StepResult(
+                keyword=ref.keyword,
+                text=ref.text,
+                kind=ref.kind,
+                path=ref.doc_path,
+                line=ref.doc_line,
+                status=StepStatus.SKIPPED,
+                labels=Sentence.parse(ref.text).labels,
+                reason="not reached: an earlier step failed",
+            )
+            for ref in self.info.steps[done:]
+        ]
+        return ProcedureResult(
+            id=self.info.id,
+            title=self.info.title,
+            feature=feature_file,
+            feature_line=self.info.feature_line,
+            steps=(*self.results, *skipped),
+            tab=self.info.tab,
+            preconditions=tuple(self.preconditions),
+        )
+
+    def cleanup(self) -> None:
+        """Discard the drafts this scenario opened and left open, so the app is not left dirty."""
+        if not self.state.drafts_opened:
+            return
+        try:
+            open_ids = {draft.id for draft in self.state.client.list_drafts()}
+            for draft_id in self.state.drafts_opened:
+                if draft_id in open_ids:
+                    self.state.client.discard_draft(draft_id)
+        except _STEP_ERRORS:
+            pass  # the scenario already reports why the product misbehaved

@@ -1,0 +1,63 @@
+"""Where a run reads and writes, and what it talks to.
+
+Defaults come from ``[tool.docharness]`` in the project's pyproject.toml, so
+``docharness run`` and plain ``pytest features`` agree; command-line options
+override them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+MODES = ("replay", "record", "live")
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    docs: Path
+    features: Path
+    cassettes: Path
+    reports: Path
+    catalogs: tuple[Path, ...] = ()
+
+
+def read_project_config(rootdir: Path) -> ProjectConfig:
+    """``[tool.docharness]`` from ``rootdir/pyproject.toml``, paths made absolute."""
+    table: Mapping[str, object] = {}
+    pyproject = rootdir / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as error:
+            raise ValueError(f"{pyproject}: cannot read [tool.docharness]: {error}") from None
+        tool = data.get("tool", {})
+        found = tool.get("docharness", {}) if isinstance(tool, dict) else {}
+        table = found if isinstance(found, dict) else {}
+
+    def path(key: str, default: str) -> Path:
+        return rootdir / str(table.get(key, default))
+
+    catalogs = table.get("catalogs", [])
+    return ProjectConfig(
+        docs=path("docs", "docs"),
+        features=path("features", "features"),
+        cassettes=path("cassettes", "cassettes"),
+        reports=path("reports", "reports"),
+        catalogs=tuple(rootdir / str(c) for c in catalogs) if isinstance(catalogs, list) else (),
+    )
+
+
+def is_loopback(url: str) -> bool:
+    """True for http(s) URLs on 127.0.0.0/8, ::1 or localhost: the local emulator's home."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
