@@ -1,0 +1,100 @@
+"""Cucumber JSON for cucumber dashboards (cucumber-reporting, Allure and the like).
+
+Where pytest-bdd's own cucumber JSON points at the .feature and drops steps it
+could not bind, this one points at the documentation: a feature's ``uri`` is the
+page's doc file, a step's ``line`` is its doc line and ``match.location`` its
+``path:line`` (a step followed into another page keeps that page's file there).
+A scenario's ``line`` is its first step's line, in the file that step's
+``match.location`` names.
+
+Status mapping:
+    verified -> passed      failed -> failed      skipped -> skipped
+    unbound  -> undefined   (the cucumber word for "no step definition matches")
+    ui-only  -> pending, with the reason in ``output``. Cucumber's "pending" means
+    "known but not verified", which is exactly a ui-only step; "skipped" would
+    read as "not reached after a failure", and "passed" would be a lie.
+Preconditions lead each scenario as its first steps, in the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from harness.report.status import UNBOUND_ADVICE, checked_steps, location
+from harness.results import PageResult, ProcedureResult, RunResult, StepResult, StepStatus
+
+CUCUMBER_STATUS: dict[StepStatus, str] = {
+    StepStatus.VERIFIED: "passed",
+    StepStatus.UI_ONLY: "pending",
+    StepStatus.UNBOUND: "undefined",
+    StepStatus.FAILED: "failed",
+    StepStatus.SKIPPED: "skipped",
+}
+
+_NOT_ID = re.compile(r"[^a-z0-9]+")
+
+
+def _slug(text: str) -> str:
+    return _NOT_ID.sub("-", text.lower()).strip("-")
+
+
+def _step(step: StepResult) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "status": CUCUMBER_STATUS[step.status],
+        "duration": round(step.duration_ms * 1_000_000),
+    }
+    if step.status is StepStatus.FAILED:
+        result["error_message"] = step.error or "failed"
+    elif step.status is StepStatus.UNBOUND:
+        result["error_message"] = "\n".join(filter(None, (UNBOUND_ADVICE, step.reason)))
+    entry: dict[str, Any] = {
+        "keyword": f"{step.keyword} ",
+        "name": step.text,
+        "line": step.line,
+        "match": {"location": location(step)},
+        "result": result,
+    }
+    if step.status is StepStatus.UI_ONLY:
+        entry["output"] = [
+            f"UI only: no Admin API call can observe this step. {step.reason}".strip()
+        ]
+    return entry
+
+
+def _scenario(feature_id: str, procedure: ProcedureResult) -> dict[str, Any]:
+    name = f"{procedure.title} ({procedure.tab})" if procedure.tab else procedure.title
+    tags = [{"name": f"@id:{procedure.id}", "line": procedure.feature_line}]
+    if procedure.tab:
+        tags.append({"name": f"@tab:{procedure.tab}", "line": procedure.feature_line})
+    return {
+        "id": f"{feature_id};{_slug(procedure.id)}",
+        "keyword": "Scenario",
+        "type": "scenario",
+        "name": name,
+        "description": "",
+        "line": procedure.steps[0].line if procedure.steps else 1,
+        "tags": tags,
+        "steps": [_step(step) for step in checked_steps(procedure)],
+    }
+
+
+def _feature(page: PageResult) -> dict[str, Any]:
+    feature_id = _slug(page.page)
+    return {
+        "uri": page.path,
+        "id": feature_id,
+        "keyword": "Feature",
+        "name": page.title or page.page,
+        "description": "",
+        "line": 1,
+        "tags": [{"name": f"@page:{page.page}", "line": 1}],
+        "elements": [_scenario(feature_id, procedure) for procedure in page.procedures],
+    }
+
+
+def render_cucumber(result: RunResult) -> str:
+    return (
+        json.dumps([_feature(page) for page in result.pages], indent=2, ensure_ascii=False) + "\n"
+    )

@@ -1,0 +1,66 @@
+"""Cucumber JSON: doc file and lines, unbound steps present as "undefined"."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from test_report_fixtures import (
+    GET_STARTED,
+    PARTITION_SENTENCE,
+    SEED,
+    failing_result,
+    seed_result,
+    unbound_result,
+)
+
+from harness.report.cucumber import render_cucumber
+from harness.results import dumps, loads
+
+
+def _scenario(text: str, name: str) -> dict[str, Any]:
+    features = json.loads(text)
+    return next(s for f in features for s in f["elements"] if s["name"] == name)
+
+
+def test_features_are_pages_and_point_at_the_doc_files() -> None:
+    features = json.loads(render_cucumber(seed_result()))
+    assert [f["uri"] for f in features] == [SEED, GET_STARTED]
+    assert features[0]["name"] == "Terminating & Re-enabling Realm Sync"
+    assert features[0]["keyword"] == "Feature"
+    terminate = features[0]["elements"][0]
+    assert terminate["name"] == "Terminate Realm Sync" and terminate["keyword"] == "Scenario"
+    assert terminate["line"] == 66
+    assert [s["line"] for s in terminate["steps"]] == [18, 66, 71, 78, 84, 90]
+    assert terminate["steps"][1]["match"] == {"location": f"{SEED}:66"}
+    assert terminate["steps"][1]["keyword"] == "When "
+    reenable = features[0]["elements"][1]
+    assert reenable["steps"][1]["match"]["location"] == f"{GET_STARTED}:39"
+
+
+def test_statuses_map_to_cucumber_words() -> None:
+    steps = _scenario(render_cucumber(seed_result()), "Terminate Realm Sync")["steps"]
+    assert [s["result"]["status"] for s in steps] == ["passed", "pending", *["passed"] * 4]
+    assert steps[1]["output"][0].startswith("UI only: no Admin API call can observe this step.")
+    assert steps[2]["result"]["duration"] == 113_000_000  # 52 ms + 61 ms, in nanoseconds
+
+
+def test_unbound_steps_are_present_as_undefined() -> None:
+    steps = _scenario(render_cucumber(unbound_result()), "Re-enable Realm Sync")["steps"]
+    assert len(steps) == 9  # precondition + 7 steps + outcome: none dropped
+    undefined = [s for s in steps if s["result"]["status"] == "undefined"]
+    assert [(s["name"], s["line"]) for s in undefined] == [(PARTITION_SENTENCE, 44)]
+    assert "catalog.toml" in undefined[0]["result"]["error_message"]
+    assert [s["result"]["status"] for s in steps[3:]] == ["skipped"] * 6
+
+
+def test_a_failed_step_carries_its_error() -> None:
+    steps = _scenario(render_cucumber(failing_result()), "Terminate Realm Sync")["steps"]
+    failed = steps[4]
+    assert failed["result"]["status"] == "failed" and failed["line"] == 84
+    assert "cluster Cluster0 is paused" in failed["result"]["error_message"]
+
+
+def test_same_results_give_the_same_bytes() -> None:
+    result = unbound_result()
+    assert render_cucumber(result) == render_cucumber(loads(dumps(result)))
