@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 import pytest
 
+from harness.config import read_project_config
 from harness.emulator import Emulator
-from harness.plugin.settings import read_project_config
 from harness.results import ResultsError, RunResult, StepStatus, load
 
 
@@ -36,6 +36,13 @@ from harness.results import ResultsError, RunResult, StepStatus, load
 )
 @click.option("--allow-destructive", is_flag=True, help="Allow changing a real (non-local) app.")
 @click.option("--allow-unbound", is_flag=True, help="Report unbound steps without failing.")
+@click.option(
+    "--deploy-timeout",
+    type=click.FloatRange(min=0),
+    default=120.0,
+    show_default=True,
+    help="Seconds to wait for a deployment to finish before failing the step.",
+)
 @click.option("--results", type=click.Path(path_type=Path), default=None, help="Results JSON path.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary.")
 @click.option(
@@ -48,19 +55,12 @@ def run(
     keyword: str,
     allow_destructive: bool,
     allow_unbound: bool,
+    deploy_timeout: float,
     results: Path | None,
     quiet: bool,
     as_json: bool,
 ) -> int:
-    """Verify every scenario in FEATURES (default: features/) against the Admin API.
-
-    Offline from cassettes/ by default. Live credentials come from
-    MONGODB_ATLAS_PUBLIC_API_KEY and MONGODB_ATLAS_PRIVATE_API_KEY, the app
-    from MONGODB_ATLAS_PROJECT_ID (or DOCHARNESS_GROUP_ID) and DOCHARNESS_APP_ID.
-
-    Exit codes: 0 every scenario passed; 1 a step failed or is unbound;
-    2 the run could not start.
-    """
+    """Run pytest on the features and print the summary; returns the exit code."""
     project = read_project_config(Path.cwd())
     paths = [str(p) for p in features] or [str(project.features)]
     missing = [p for p in paths if not Path(p).exists()]
@@ -71,6 +71,7 @@ def run(
     results_path.unlink(missing_ok=True)
     with ExitStack() as stack:
         args = [*paths, "-p", "no:cacheprovider", f"--docharness-mode={mode}"]
+        args += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
         args.append(f"--docharness-results={results_path}")
         if mode != "replay" and not api_url:
             emulator = stack.enter_context(Emulator())
@@ -86,6 +87,7 @@ def run(
             args.append("--allow-destructive")
         if allow_unbound:
             args.append("--allow-unbound")
+        args.append(f"--deploy-timeout={deploy_timeout}")
         args += ["-qq", "--no-header", "-p", "no:warnings"] if quiet or as_json else ["-q"]
         code = pytest.main(args)
     if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR):
@@ -104,6 +106,12 @@ def run(
         click.echo(results_path.read_text(encoding="utf-8"), nl=False)
     else:
         click.echo(summary(outcome))
+    if code != pytest.ExitCode.OK and all(
+        p.passed for page in outcome.pages for p in page.procedures
+    ):
+        click.echo(
+            "docharness: pytest reported errors outside the steps; see its output above", err=True
+        )
     return 0 if code == pytest.ExitCode.OK else 1
 
 

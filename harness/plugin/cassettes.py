@@ -80,13 +80,18 @@ class Scrubber:
 
     secrets: set[str] = field(default_factory=set)
 
+    def remember(self, value: object) -> None:
+        """Keep a secret for the final sweep (not our own placeholders: filters run twice)."""
+        if isinstance(value, str) and value and not value.startswith(REDACTED):
+            self.secrets.add(value)
+
     def request(self, request: Request) -> Request:
         request.headers.pop("Authorization", None)
         request.headers.pop("authorization", None)
         if _is_auth(request.path) and request.body:
             body = _body_json(request.body)
             if isinstance(body, dict):
-                self.secrets.update(str(v) for k, v in body.items() if k == "apiKey")
+                self.remember(body.get("apiKey"))
                 scrubbed = {k: REDACTED for k in body}
                 request.body = json.dumps(scrubbed).encode()
         return request
@@ -97,7 +102,7 @@ class Scrubber:
         if isinstance(payload, dict) and any(k in payload for k in _TOKEN_FIELDS):
             for key in _TOKEN_FIELDS:
                 if key in payload:
-                    self.secrets.add(str(payload[key]))
+                    self.remember(payload[key])
                     payload[key] = f"{REDACTED}-{key.upper().replace('_', '-')}"
             body = json.dumps(payload).encode()
             response["body"]["string"] = body
@@ -192,11 +197,14 @@ class Persister:
     def save_cassette(
         cls, cassette_path: str | Path, cassette_dict: dict[str, Any], serializer: Any
     ) -> None:
-        mapping = stable_ids(cassette_dict, cls.group_id, cls.app_id)
+        raw = {
+            "requests": [request._to_dict() for request in cassette_dict["requests"]],
+            "responses": cassette_dict["responses"],
+        }
+        mapping = stable_ids(raw, cls.group_id, cls.app_id)
         secrets = cls.scrubber.secrets
         requests = []
-        for request in cassette_dict["requests"]:
-            data = request._to_dict()
+        for data in raw["requests"]:
             data["uri"] = _rename(_canonical_uri(data["uri"]), mapping)
             data["body"] = _rename_body(data["body"], mapping, secrets)
             data["headers"] = {}
@@ -217,7 +225,11 @@ class Persister:
         )
         for secret in secrets:
             if secret and secret in text:
-                raise CassetteError(f"{cassette_path}: a secret survived scrubbing; not written")
+                where = text.index(secret)
+                line = text.count("\n", 0, where) + 1
+                raise CassetteError(
+                    f"{cassette_path}:{line}: a secret survived scrubbing; not written"
+                )
         write_atomic(Path(cassette_path), text)
 
 

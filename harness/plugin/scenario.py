@@ -6,8 +6,11 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
-from harness.adminapi import AdminApiError, DeploymentError, Exchange
+from vcr.errors import CannotOverwriteExistingCassetteException
+
+from harness.adminapi import AdminClientError, Exchange
 from harness.catalog import Bound, Catalog, Precondition, Result, Sentence, StepEntry, bind
 from harness.plugin.features import doc_location
 from harness.plugin.operations import OPERATIONS, CheckFailed, ScenarioState
@@ -15,7 +18,13 @@ from harness.results import ApiCall, ProcedureResult, StepResult, StepStatus
 
 # Errors that mean "the product or its recording answered differently than the page
 # says", reported on the step; anything else is a bug in docharness and propagates.
-_STEP_ERRORS: tuple[type[Exception], ...] = (CheckFailed, AdminApiError, DeploymentError)
+# A replayed request with no recorded answer is one of them: the product was asked
+# something the recording never saw.
+_STEP_ERRORS: tuple[type[Exception], ...] = (
+    CheckFailed,
+    AdminClientError,
+    CannotOverwriteExistingCassetteException,
+)
 
 
 class StepFailure(Exception):
@@ -110,6 +119,13 @@ class ScenarioRun:
         start = len(self.calls)
         try:
             message = OPERATIONS[operation].run(self.state, args)
+        except CannotOverwriteExistingCassetteException as error:
+            asked = str(error).split("\n", 1)[0]
+            return (
+                "",
+                f"{asked} (re-record with `docharness run --record`)",
+                tuple(self.calls[start:]),
+            )
         except _STEP_ERRORS as error:
             return "", str(error), tuple(self.calls[start:])
         return message, "", tuple(self.calls[start:])
@@ -145,6 +161,22 @@ class ScenarioRun:
                 )
             )
 
+    def setup_failed(self, error: str) -> None:
+        """Record why the scenario could not start, where reports look for failures."""
+        self.failed = True
+        first = self.info.steps[0] if self.info.steps else None
+        self.preconditions.append(
+            StepResult(
+                keyword="Given",
+                text="the scenario can run here",
+                kind="precondition",
+                path=first.doc_path if first else str(self.info.feature_file),
+                line=first.doc_line if first else self.info.feature_line,
+                status=StepStatus.FAILED,
+                error=error,
+            )
+        )
+
     # Steps
 
     def perform(self, ref: StepRef) -> None:
@@ -164,8 +196,8 @@ class ScenarioRun:
                 self.state.form[name] = _resolve(
                     template, entry, binding.sentence.labels, binding.sentence.literals
                 )
-        except CheckFailed as error:
-            self._fail(ref, entry, started, str(error), ())
+        except CheckFailed as mismatch:
+            self._fail(ref, entry, started, str(mismatch), ())
         if entry.result is Result.UI_ONLY:
             self._record(ref, StepStatus.UI_ONLY, started, entry=entry.id, reason=entry.why)
             return
@@ -176,7 +208,7 @@ class ScenarioRun:
 
     def _fail(
         self, ref: StepRef, entry: StepEntry, started: float, error: str, calls: tuple[ApiCall, ...]
-    ) -> None:
+    ) -> NoReturn:
         self.failed = True
         self._record(ref, StepStatus.FAILED, started, entry=entry.id, error=error, calls=calls)
         raise StepFailure(f"{ref.doc_path}:{ref.doc_line}: {ref.text}\n  {error}")

@@ -70,8 +70,12 @@ def page_status(page: PageResult) -> StepStatus:
 
 
 def first_problem(procedure: ProcedureResult) -> StepResult | None:
-    """The step to blame: the first failed or unbound one, else the first that never ran."""
-    steps = checked_steps(procedure)
+    """The step to blame: the first failed or unbound one, else the first that never ran.
+
+    The page's own steps come before preconditions: a docs writer is sent to the
+    first line of the page that the product contradicts.
+    """
+    steps = (*procedure.steps, *procedure.preconditions)
     for wanted in ({StepStatus.FAILED, StepStatus.UNBOUND}, {StepStatus.SKIPPED}):
         for step in steps:
             if step.status in wanted:
