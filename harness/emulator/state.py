@@ -1,0 +1,506 @@
+"""The emulated product: one project, one app, its linked cluster, drafts and deployments.
+
+A small mutable store behind one lock (uvicorn serves requests on its own
+thread while a test may call ``reset`` from another). Records are frozen
+dataclasses swapped whole, so a reader never sees half an update. Ids and
+timestamps come from counters restarted on reset, so that recordings made
+against a fresh emulator are the same every time; only tokens are random.
+"""
+
+from __future__ import annotations
+
+import copy
+import secrets
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any, Literal
+
+from harness.emulator.errors import ApiError
+from harness.emulator.syncconfig import apply_config_patch, config_diff
+
+DEFAULT_PUBLIC_KEY = "emulator-public-key"
+DEFAULT_PRIVATE_KEY = "emulator-private-key-0000"
+DEFAULT_GROUP_ID = "5f0a1b2c3d4e5f6a7b8c9d01"
+DEFAULT_APP_ID = "5f0a1b2c3d4e5f6a7b8c9d02"
+APP_NAME = "realm-app"
+CLIENT_APP_ID = "realm-app-abcde"
+SERVICE_NAME = "mongodb-atlas"
+DEVICE_ID = "000000000000000000000000"  # what the real login answers for API keys
+ID_BASE = 0x650000000000000000000000
+EPOCH = 1_700_000_000  # logical clock: deterministic timestamps in seconds
+DEPLOYMENT_LIST_LIMIT = 25  # the real service lists the 25 most recent
+
+INVALID_SESSION = "InvalidSession"
+EXPIRED_MESSAGE = "invalid session: access token expired"
+
+
+@dataclass(frozen=True)
+class Faults:
+    """How the emulator misbehaves; the default is a healthy product."""
+
+    fail_deploys: str = ""
+    stall_deployments: bool = False
+    token_ttl_seconds: float = 1800.0
+    throttle_next: int = 0
+    unavailable_next: int = 0
+    sync_terminated: bool = False
+    ui_drafts_disabled: bool = False
+
+    @classmethod
+    def from_json(cls, raw: Any) -> Faults:
+        """Faults from a JSON object of field values; ValueError names what is wrong."""
+        if raw is None:
+            return cls()
+        if not isinstance(raw, Mapping):
+            raise ValueError("the faults must be a JSON object")
+        known = {spec.name: spec.type for spec in fields(cls)}
+        unknown = sorted(set(raw) - set(known))
+        if unknown:
+            raise ValueError(f"unknown fault(s): {', '.join(unknown)}; known: {', '.join(known)}")
+        for name, value in raw.items():
+            if not _fits(known[name], value):
+                raise ValueError(f"fault {name} must be of type {known[name]}, not {value!r}")
+        return cls(**raw)
+
+
+HEALTHY = Faults()  # the default: a product that works
+
+
+def _fits(type_name: Any, value: Any) -> bool:
+    if type_name == "bool":
+        return isinstance(value, bool)
+    if type_name == "int":
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    if type_name == "float":
+        return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+    return isinstance(value, str)
+
+
+DeploymentOutcome = Literal["successful", "failed", "stalled"]
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A user's open draft: the configs it would deploy, for the services it touched."""
+
+    id: str
+    user_id: str
+    changes: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # service id -> config
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """One deployment; ``outcome`` (fixed by the faults when it starts) is where it will end,
+    and ``changes`` are applied only if it ends successful."""
+
+    id: str
+    user_id: str
+    deployed_at: int
+    origin: str
+    status: str
+    outcome: DeploymentOutcome
+    changes: Mapping[str, Mapping[str, Any]]
+    draft_id: str = ""
+    name: str = ""
+    status_error_message: str = ""
+
+    def to_json(self, app_id: str) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "_id": self.id,
+            "name": self.name or self.id,
+            "app_id": app_id,
+            "user_id": self.user_id,
+            "deployed_at": self.deployed_at,
+            "origin": self.origin,
+            "status": self.status,
+            "status_error_message": self.status_error_message,
+        }
+        if self.draft_id:
+            body["draft_id"] = self.draft_id
+        return body
+
+
+@dataclass(frozen=True)
+class Session:
+    """An access token's owner and its end on the store's monotonic clock."""
+
+    user_id: str
+    expires_at: float
+
+
+class Store:
+    """Everything the Admin API can see or change, guarded by one lock."""
+
+    def __init__(
+        self, faults: Faults = HEALTHY, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._access: dict[str, Session] = {}
+        self._refresh: dict[str, str] = {}
+        self.reset(faults)
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def reset(self, faults: Faults = HEALTHY) -> None:
+        """Back to the initial app state. Login sessions survive (they are not app state),
+        but none outlives the new token lifetime, counted from now."""
+        with self._lock:
+            self.faults = faults
+            latest = self._clock() + faults.token_ttl_seconds
+            for token, session in self._access.items():
+                self._access[token] = replace(session, expires_at=min(session.expires_at, latest))
+            self._ids = 0
+            self._ticks = 0
+            self._throttle_left = faults.throttle_next
+            self._unavailable_left = faults.unavailable_next
+            self.user_id = self._new_id()
+            self._domain_id = self._new_id()
+            self._service_id = self._new_id()
+            self._configs: dict[str, dict[str, Any]] = {self._service_id: _initial_config(faults)}
+            self._deploy_config: dict[str, Any] = {
+                "ui_drafts_disabled": faults.ui_drafts_disabled,
+                "automatic_deployment": {"enabled": False},
+            }
+            self._drafts: dict[str, Draft] = {}
+            first_draft_id = self._new_id()
+            self._deployments: list[Deployment] = [
+                Deployment(
+                    id=self._new_id(),
+                    user_id=self.user_id,
+                    deployed_at=self._tick(),
+                    origin="UI",
+                    status="successful",
+                    outcome="successful",
+                    changes={},
+                    draft_id=first_draft_id,
+                )
+            ]
+
+    def snapshot(self) -> dict[str, Any]:
+        """The state as JSON, for debugging; tokens are left out (they are credentials)."""
+        with self._lock:
+            return {
+                "faults": asdict(self.faults),
+                "throttle_left": self._throttle_left,
+                "unavailable_left": self._unavailable_left,
+                "sessions": len(self._access),
+                "app": self._app_json(),
+                "services": {sid: copy.deepcopy(cfg) for sid, cfg in self._configs.items()},
+                "deploy_config": copy.deepcopy(self._deploy_config),
+                "drafts": [
+                    {"_id": d.id, "user_id": d.user_id, "changes": copy.deepcopy(dict(d.changes))}
+                    for d in self._drafts.values()
+                ],
+                "deployments": [d.to_json(DEFAULT_APP_ID) for d in reversed(self._deployments)],
+            }
+
+    # -- front door: faults and sessions ---------------------------------------------------
+
+    def admit(self) -> None:
+        """Apply the throttling and outage faults to one API request."""
+        with self._lock:
+            if self._throttle_left > 0:
+                self._throttle_left -= 1
+                raise ApiError(429, "too many requests", "TooManyRequests", {"Retry-After": "0"})
+            if self._unavailable_left > 0:
+                self._unavailable_left -= 1
+                raise ApiError(503, "service unavailable", "ServiceUnavailable")
+
+    def login(self, username: str, api_key: str) -> dict[str, str]:
+        if not (
+            secrets.compare_digest(username, DEFAULT_PUBLIC_KEY)
+            and secrets.compare_digest(api_key, DEFAULT_PRIVATE_KEY)
+        ):
+            raise ApiError(401, "invalid username/password", "InvalidPassword")
+        with self._lock:
+            refresh = secrets.token_urlsafe(32)
+            self._refresh[refresh] = self.user_id
+            return {
+                "access_token": self._issue_access(self.user_id),
+                "refresh_token": refresh,
+                "user_id": self.user_id,
+                "device_id": DEVICE_ID,
+            }
+
+    def refresh(self, token: str) -> dict[str, str]:
+        with self._lock:
+            user_id = self._refresh.get(token)
+            if user_id is None:
+                if token in self._access:
+                    raise ApiError(
+                        401, "invalid refresh token: incorrect token type", INVALID_SESSION
+                    )
+                raise ApiError(
+                    401, "invalid session: failed to find refresh token", INVALID_SESSION
+                )
+            return {"access_token": self._issue_access(user_id)}
+
+    def logout(self, token: str) -> None:
+        with self._lock:
+            user_id = self._refresh.pop(token, None)
+            if user_id is None:
+                raise ApiError(
+                    401, "invalid session: failed to find refresh token", INVALID_SESSION
+                )
+
+    def authenticate(self, token: str) -> str:
+        """The user an access token belongs to; expired and unknown tokens are refused alike."""
+        with self._lock:
+            session = self._access.get(token)
+            if session is None or self._clock() >= session.expires_at:
+                self._access.pop(token, None)
+                raise ApiError(401, EXPIRED_MESSAGE, INVALID_SESSION)
+            return session.user_id
+
+    # -- apps and services -------------------------------------------------------------------
+
+    def list_apps(self, group_id: str) -> list[dict[str, Any]]:
+        if group_id != DEFAULT_GROUP_ID:
+            raise ApiError(404, f"group not found: '{group_id}'", "GroupNotFound")
+        with self._lock:
+            return [self._app_json()]
+
+    def get_app(self, group_id: str, app_id: str) -> dict[str, Any]:
+        self._check_app(group_id, app_id)
+        with self._lock:
+            return self._app_json()
+
+    def list_services(self, group_id: str, app_id: str) -> list[dict[str, Any]]:
+        self._check_app(group_id, app_id)
+        with self._lock:
+            return [{"_id": self._service_id, "name": SERVICE_NAME, "type": SERVICE_NAME}]
+
+    def get_service_config(
+        self, user_id: str, group_id: str, app_id: str, sid: str
+    ) -> dict[str, Any]:
+        """The deployed config, or the user's draft view of it while their draft is open."""
+        self._check_app(group_id, app_id)
+        with self._lock:
+            self._check_service(sid)
+            draft = self._draft_of(user_id)
+            if draft is not None and sid in draft.changes:
+                return copy.deepcopy(dict(draft.changes[sid]))
+            return copy.deepcopy(self._configs[sid])
+
+    def patch_service_config(
+        self, user_id: str, group_id: str, app_id: str, sid: str, patch: Mapping[str, Any]
+    ) -> None:
+        """Into the user's open draft, or deployed at once when none is open."""
+        self._check_app(group_id, app_id)
+        with self._lock:
+            self._check_service(sid)
+            draft = self._draft_of(user_id)
+            base = draft.changes.get(sid) if draft is not None else None
+            updated = apply_config_patch(self._configs[sid] if base is None else base, patch)
+            if draft is not None:
+                self._drafts[draft.id] = replace(draft, changes={**draft.changes, sid: updated})
+                return
+            deployment = self._new_deployment(user_id, {sid: updated}, origin="API", draft_id="")
+            self._deployments.append(self._settle_at_once(deployment))
+
+    # -- deploy configuration ------------------------------------------------------------------
+
+    def get_deploy_config(self, group_id: str, app_id: str) -> dict[str, Any]:
+        self._check_app(group_id, app_id)
+        with self._lock:
+            return copy.deepcopy(self._deploy_config)
+
+    def patch_deploy_config(self, group_id: str, app_id: str, patch: Mapping[str, Any]) -> None:
+        self._check_app(group_id, app_id)
+        disabled = patch.get("ui_drafts_disabled", False)
+        automatic = patch.get("automatic_deployment", {})
+        if not isinstance(disabled, bool) or not isinstance(automatic, Mapping):
+            raise ApiError(
+                400,
+                "ui_drafts_disabled must be a boolean and automatic_deployment an object",
+                "BadRequest",
+            )
+        with self._lock:
+            self._deploy_config.update(copy.deepcopy(dict(patch)))
+
+    # -- drafts ----------------------------------------------------------------------------------
+
+    def list_drafts(self, user_id: str, group_id: str, app_id: str) -> list[dict[str, Any]]:
+        self._check_app(group_id, app_id)
+        with self._lock:
+            return [self._draft_json(d) for d in self._drafts.values() if d.user_id == user_id]
+
+    def create_draft(self, user_id: str, group_id: str, app_id: str) -> dict[str, Any]:
+        self._check_app(group_id, app_id)
+        with self._lock:
+            if self._draft_of(user_id) is not None:
+                raise ApiError(
+                    409, "a deployment draft already exists for this user", "DraftAlreadyExists"
+                )
+            draft = Draft(id=self._new_id(), user_id=user_id)
+            self._drafts[draft.id] = draft
+            return self._draft_json(draft)
+
+    def discard_draft(self, user_id: str, group_id: str, app_id: str, draft_id: str) -> None:
+        self._check_app(group_id, app_id)
+        with self._lock:
+            self._own_draft(user_id, draft_id)
+            del self._drafts[draft_id]
+
+    def draft_diff(self, user_id: str, group_id: str, app_id: str, draft_id: str) -> dict[str, Any]:
+        self._check_app(group_id, app_id)
+        with self._lock:
+            draft = self._own_draft(user_id, draft_id)
+            diffs: list[str] = []
+            for sid, config in draft.changes.items():
+                diffs.extend(config_diff(SERVICE_NAME, self._configs[sid], config))
+            return {
+                "diffs": diffs,
+                "hosting_files_diff": {"added": [], "deleted": [], "modified": []},
+            }
+
+    def deploy_draft(
+        self, user_id: str, group_id: str, app_id: str, draft_id: str, name: str
+    ) -> dict[str, Any]:
+        """Close the draft and start a deployment of it (status "created")."""
+        self._check_app(group_id, app_id)
+        with self._lock:
+            draft = self._own_draft(user_id, draft_id)
+            del self._drafts[draft_id]
+            deployment = replace(
+                self._new_deployment(user_id, draft.changes, origin="API", draft_id=draft_id),
+                name=name,
+            )
+            self._deployments.append(deployment)
+            return deployment.to_json(DEFAULT_APP_ID)
+
+    # -- deployments -----------------------------------------------------------------------------
+
+    def list_deployments(self, group_id: str, app_id: str) -> list[dict[str, Any]]:
+        self._check_app(group_id, app_id)
+        with self._lock:
+            newest = reversed(self._deployments[-DEPLOYMENT_LIST_LIMIT:])
+            return [d.to_json(DEFAULT_APP_ID) for d in newest]
+
+    def get_deployment(self, group_id: str, app_id: str, deployment_id: str) -> dict[str, Any]:
+        """The deployment, moved on one step: each look is one tick of the deploy worker."""
+        self._check_app(group_id, app_id)
+        with self._lock:
+            for index, deployment in enumerate(self._deployments):
+                if deployment.id == deployment_id:
+                    self._deployments[index] = self._advance(deployment)
+                    return self._deployments[index].to_json(DEFAULT_APP_ID)
+        raise ApiError(404, "deployment not found", "DeploymentNotFound")
+
+    # -- internals (called with the lock held) ---------------------------------------------
+
+    def _new_id(self) -> str:
+        self._ids += 1
+        return f"{ID_BASE + self._ids:024x}"
+
+    def _tick(self) -> int:
+        self._ticks += 1
+        return EPOCH + self._ticks
+
+    def _issue_access(self, user_id: str) -> str:
+        token = secrets.token_urlsafe(32)
+        self._access[token] = Session(user_id, self._clock() + self.faults.token_ttl_seconds)
+        return token
+
+    def _app_json(self) -> dict[str, Any]:
+        return {
+            "_id": DEFAULT_APP_ID,
+            "client_app_id": CLIENT_APP_ID,
+            "name": APP_NAME,
+            "location": "US-VA",
+            "deployment_model": "GLOBAL",
+            "provider_region": "aws-us-east-1",
+            "domain_id": self._domain_id,
+            "group_id": DEFAULT_GROUP_ID,
+            "last_used": EPOCH,
+            "last_modified": EPOCH,
+            "product": "standard",
+            "environment": "",
+        }
+
+    def _draft_json(self, draft: Draft) -> dict[str, Any]:
+        app = {"id": DEFAULT_APP_ID, "name": APP_NAME}
+        return {"_id": draft.id, "user_id": draft.user_id, "app": app}
+
+    @staticmethod
+    def _check_app(group_id: str, app_id: str) -> None:
+        if group_id != DEFAULT_GROUP_ID or app_id != DEFAULT_APP_ID:
+            raise ApiError(404, f"app not found: '{app_id}'", "AppNotFound")
+
+    def _check_service(self, sid: str) -> None:
+        if sid not in self._configs:
+            raise ApiError(404, f"service not found: '{sid}'", "ServiceNotFound")
+
+    def _draft_of(self, user_id: str) -> Draft | None:
+        return next((d for d in self._drafts.values() if d.user_id == user_id), None)
+
+    def _own_draft(self, user_id: str, draft_id: str) -> Draft:
+        draft = self._drafts.get(draft_id)
+        if draft is None or draft.user_id != user_id:
+            raise ApiError(404, f"draft not found: '{draft_id}'", "DraftNotFound")
+        return draft
+
+    def _new_deployment(
+        self, user_id: str, changes: Mapping[str, Mapping[str, Any]], origin: str, draft_id: str
+    ) -> Deployment:
+        outcome: DeploymentOutcome = "successful"
+        if self.faults.fail_deploys:
+            outcome = "failed"
+        elif self.faults.stall_deployments:
+            outcome = "stalled"
+        return Deployment(
+            id=self._new_id(),
+            user_id=user_id,
+            deployed_at=self._tick(),
+            origin=origin,
+            status="created",
+            outcome=outcome,
+            changes=changes,
+            draft_id=draft_id,
+        )
+
+    def _advance(self, deployment: Deployment) -> Deployment:
+        if deployment.status == "created":
+            return replace(deployment, status="pending")
+        if deployment.status != "pending" or deployment.outcome == "stalled":
+            return deployment
+        return self._finish(deployment)
+
+    def _settle_at_once(self, deployment: Deployment) -> Deployment:
+        """A change made with no draft open: deployed (or failed, or stuck) right away."""
+        if deployment.outcome == "stalled":
+            return replace(deployment, status="pending")
+        return self._finish(deployment)
+
+    def _finish(self, deployment: Deployment) -> Deployment:
+        if deployment.outcome == "failed":
+            return replace(
+                deployment, status="failed", status_error_message=self.faults.fail_deploys
+            )
+        for sid, config in deployment.changes.items():
+            self._configs[sid] = copy.deepcopy(dict(config))
+        return replace(deployment, status="successful")
+
+
+def _initial_config(faults: Faults) -> dict[str, Any]:
+    sync: dict[str, Any] = {"state": ""}
+    if not faults.sync_terminated:
+        sync = {
+            "state": "enabled",
+            "database_name": "todo",
+            "partition": {
+                "key": "_partition",
+                "type": "string",
+                "permissions": {"read": True, "write": True},
+            },
+            "development_mode_enabled": False,
+        }
+    return {
+        "clusterName": "Cluster0",
+        "readPreference": "primary",
+        "wireProtocolEnabled": False,
+        "sync": sync,
+    }
