@@ -5,6 +5,10 @@ from __future__ import annotations
 import click
 
 from harness import __version__
+from harness.cli.emulator import emulator
+from harness.cli.extract import extract, lint
+from harness.cli.report import report
+from harness.cli.run import run
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,6 +27,18 @@ def cli() -> None:
     (errors, stale features, failed steps), 2 the command could not run
     (bad arguments, no snooty.toml, unreadable files).
     """
+
+
+@cli.result_callback()
+@click.pass_context
+def _exit_with(ctx: click.Context, /, code: object, **_: object) -> None:
+    """Sub-commands return their exit code; make it the process's in every mode."""
+    if isinstance(code, int):
+        ctx.exit(code)
+
+
+for _command in (extract, lint, run, report, emulator):
+    cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> int:

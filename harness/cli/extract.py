@@ -1,0 +1,258 @@
+"""``docharness extract`` and ``docharness lint``: the two commands that read a docs project.
+
+Both report diagnostics with paths a terminal or editor can open from the
+current folder, and both turn a user's mistake (no snooty.toml, an unreadable
+file) into one ``docharness: error:`` line and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+from types import TracebackType
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+
+from harness.diagnostics import Diagnostic, Severity
+from harness.gherkin import check_features, write_features
+from harness.procedures import Extraction, extract_project, lint_codes
+from harness.rst import ProjectError
+
+DEFAULT_DOCS = "docs"
+DEFAULT_FEATURES = "features"
+PROGRESS_MIN_PAGES = 20
+
+
+class UsageProblem(Exception):
+    """A setting the user has to fix before the command can run (exit 2)."""
+
+
+class ProgressBar:
+    """Feeds ``extract_project``'s progress callback into a rich bar on stderr.
+
+    Starts only on a terminal and for projects large enough to make waiting
+    noticeable, so logs and small runs stay clean.
+    """
+
+    def __init__(self, console: Console) -> None:
+        self._console = console
+        self._bar: tuple[Progress, TaskID] | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            if total <= PROGRESS_MIN_PAGES or not self._console.is_terminal:
+                return
+            progress = Progress(
+                TextColumn("Reading docs"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("pages"),
+                console=self._console,
+            )
+            self._bar = (progress, progress.add_task("pages", total=total))
+            progress.start()
+        progress, task = self._bar
+        progress.update(task, completed=done, total=total)
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._bar is not None:
+            self._bar[0].stop()
+
+
+def _setting(key: str, default: str) -> Path:
+    """``[tool.docharness] <key>`` from ./pyproject.toml, else ``default``."""
+    config_file = Path("pyproject.toml")
+    if not config_file.is_file():
+        return Path(default)
+    try:
+        config = tomllib.loads(config_file.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise UsageProblem(f"{config_file}: malformed: {error}") from None
+    tool = config.get("tool")
+    section = tool.get("docharness") if isinstance(tool, dict) else None
+    value = section.get(key, default) if isinstance(section, dict) else default
+    if not isinstance(value, str):
+        raise UsageProblem(f"{config_file}: [tool.docharness] {key} must be a string")
+    return Path(value)
+
+
+def _read_project(docs: Path) -> Extraction:
+    if not docs.exists():
+        raise UsageProblem(f"{docs}: no such folder (expected the folder holding snooty.toml)")
+    with ProgressBar(Console(stderr=True)) as bar:
+        return extract_project(docs, progress=bar)
+
+
+def _diagnostics(extraction: Extraction) -> list[Diagnostic]:
+    """Every diagnostic once, its path as seen from the current folder, sorted by place."""
+    here = Path.cwd().resolve()
+    found: set[Diagnostic] = set(extraction.diagnostics)
+    for document in extraction.documents:
+        found.update(document.diagnostics)
+    shown = []
+    for diagnostic in found:
+        path = extraction.root / diagnostic.path
+        visible = path.relative_to(here) if path.is_relative_to(here) else path
+        shown.append(replace(diagnostic, path=visible.as_posix()))
+    return sorted(shown, key=lambda d: (d.path, d.line, d.column, d.code, d.message))
+
+
+def _count(diagnostics: Iterable[Diagnostic], severity: Severity) -> int:
+    return sum(1 for diagnostic in diagnostics if diagnostic.severity is severity)
+
+
+def _fail(message: str) -> int:
+    click.echo(f"docharness: error: {message}", err=True)
+    return 2
+
+
+def _folder_name(path: Path) -> str:
+    return path.as_posix().rstrip("/") + "/"
+
+
+@click.command()
+@click.argument("docs", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Folder for the .feature files. Default: [tool.docharness] features, else features.",
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 and show the diff if stale.")
+def extract(docs: Path | None, output: Path | None, check: bool) -> int:
+    """Write the procedures of DOCS as Gherkin .feature files.
+
+    DOCS is the folder holding snooty.toml (default: [tool.docharness] docs in
+    ./pyproject.toml, else docs). Each page with procedures becomes
+    OUTPUT/<page>.feature; unchanged files are left alone, generated files of
+    pages that no longer have procedures are deleted, and files without the
+    "# Generated by docharness" header are never touched.
+
+    Diagnostics (errors and warnings) go to stderr but do not fail the
+    command: `docharness lint` does that.
+
+    \b
+    Exit codes:
+      0  features written, or up to date with --check
+      1  --check found stale features, or a hand-written file is in the way
+      2  could not run (no snooty.toml, unreadable or unwritable files)
+    """
+    try:
+        docs = docs or _setting("docs", DEFAULT_DOCS)
+        out_dir = output or _setting("features", DEFAULT_FEATURES)
+        extraction = _read_project(docs)
+        diagnostics = [d for d in _diagnostics(extraction) if d.severity is not Severity.INFO]
+        for diagnostic in diagnostics:
+            click.echo(diagnostic.format(), err=True)
+        procedures = [p for document in extraction.documents for p in document.procedures]
+        summary = (
+            f"{len(extraction.documents)} pages, {len(procedures)} procedures, "
+            f"{sum(len(p.steps) for p in procedures)} steps, {len(diagnostics)} diagnostics "
+            f"({_count(diagnostics, Severity.ERROR)} errors)"
+        )
+        if check:
+            stale = check_features(extraction, out_dir)
+            return _report_check(stale, f"docharness extract {docs} -o {out_dir}", out_dir, summary)
+        result = write_features(extraction, out_dir)
+    except (ProjectError, UsageProblem, OSError) as error:
+        return _fail(str(error))
+    for path in result.refused:
+        click.echo(
+            f"docharness: error: {path.as_posix()}: not overwritten: it has no "
+            '"# Generated by docharness" header, so a person wrote it; move it away',
+            err=True,
+        )
+    click.echo(
+        f"{summary}, {len(result.written)} files written, {len(result.unchanged)} unchanged, "
+        f"{len(result.removed)} removed",
+        err=True,
+    )
+    return 1 if result.refused else 0
+
+
+def _report_check(diff: str, command: str, out_dir: Path, summary: str) -> int:
+    click.echo(summary, err=True)
+    if not diff:
+        click.echo(f"{_folder_name(out_dir)} is up to date")
+        return 0
+    click.echo(diff, nl=False)
+    click.echo(f"{_folder_name(out_dir)} is stale: run `{command}` to update it", err=True)
+    return 1
+
+
+@click.command()
+@click.argument("docs", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one `path:line:col: CODE message` a line; json: one object.",
+)
+@click.option(
+    "--codes", is_flag=True, help="List every diagnostic code and its meaning, then exit."
+)
+def lint(docs: Path | None, output_format: str, codes: bool) -> int:
+    """Report markup in DOCS that readers would see broken.
+
+    DOCS is the folder holding snooty.toml (default: [tool.docharness] docs in
+    ./pyproject.toml, else docs). Every diagnostic goes to stdout, sorted by
+    file and line, paths relative to the current folder; a summary goes to
+    stderr. --codes explains the codes (DH0xx reading, DH1xx dialect, DH2xx
+    procedures).
+
+    \b
+    Exit codes:
+      0  no errors (warnings and notes allowed)
+      1  at least one error-severity diagnostic
+      2  could not run (no snooty.toml, unreadable files)
+    """
+    if codes:
+        for entry in lint_codes():
+            click.echo(f"{entry.code}  {entry.severity.value:<7}  {entry.meaning}")
+        return 0
+    try:
+        extraction = _read_project(docs or _setting("docs", DEFAULT_DOCS))
+    except (ProjectError, UsageProblem, OSError) as error:
+        return _fail(str(error))
+    diagnostics = _diagnostics(extraction)
+    errors = _count(diagnostics, Severity.ERROR)
+    warnings = _count(diagnostics, Severity.WARNING)
+    if output_format == "json":
+        records = [
+            {
+                "path": d.path,
+                "line": d.line,
+                "column": d.column,
+                "code": d.code,
+                "severity": d.severity.value,
+                "message": d.message,
+                "hint": d.hint,
+            }
+            for d in diagnostics
+        ]
+        summary = {"diagnostics": records, "errors": errors, "warnings": warnings}
+        click.echo(json.dumps(summary, indent=2))
+    else:
+        for diagnostic in diagnostics:
+            click.echo(diagnostic.format())
+    click.echo(
+        f"{len(extraction.documents)} pages, {len(diagnostics)} diagnostics "
+        f"({errors} errors, {warnings} warnings)",
+        err=True,
+    )
+    return 1 if errors else 0

@@ -1,0 +1,52 @@
+"""Text rules for the pieces of a feature file: one-line text, step sentences, tags.
+
+Gherkin is line-based, so every piece must be exactly one line; tags are split
+on whitespace and ``@``, so tag values are slugs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from harness.procedures.model import Step
+
+_TAG_UNSAFE = re.compile(r"[^\w.:/+-]+")
+_DASHES = re.compile(r"-{2,}")
+_FIRST_WORD = re.compile(r"[^\W\d_]+")
+
+
+def one_line(text: str) -> str:
+    """Turn control characters into spaces and collapse every kind of whitespace
+    (including line and paragraph separators), so the text fits on one line."""
+    visible = "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
+    return " ".join(visible.split())
+
+
+def tag(name: str, value: str) -> str:
+    """``@name:value`` with the value slugified: Gherkin splits tags on whitespace
+    and ``@``, and ``#`` after whitespace starts a comment."""
+    slug = _DASHES.sub("-", _TAG_UNSAFE.sub("-", one_line(value))).strip("-")
+    return f"@{name}:{slug}"
+
+
+def step_sentence(step: Step) -> str:
+    """The step text as it reads after a Gherkin keyword: one line, first word
+    lowercased when it is an ordinary capitalised word ("In the ..." -> "in the ...").
+
+    Left alone: text starting with a quote, backtick or digit, acronyms ("UI"),
+    mixed-case names ("MongoDB"), "I", and text starting with one of the step's
+    UI labels or literals.
+    """
+    text = one_line(step.text)
+    if any(text.startswith(one_line(name)) for name in (*step.labels, *step.literals) if name):
+        return text
+    match = _FIRST_WORD.match(text)
+    if match is None:
+        return text
+    word = match.group()
+    rest = text[match.end() :]
+    if rest[:1].isdigit():
+        return text
+    ordinary = word == "A" or (len(word) > 1 and word[0].isupper() and word[1:].islower())
+    return word[0].lower() + word[1:] + rest if ordinary else text
