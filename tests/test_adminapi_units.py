@@ -8,7 +8,6 @@ from email.utils import format_datetime
 import pytest
 
 from harness.adminapi import (
-    DEVIATIONS,
     AdminApiError,
     AuthenticationError,
     ConfigurationError,
@@ -226,12 +225,6 @@ def test_sync_patches() -> None:
 
 
 # Spec deviations
-
-
-def test_every_deviation_names_a_distinct_endpoint() -> None:
-    endpoints = [deviation.endpoint for deviation in DEVIATIONS]
-    assert len(endpoints) == len(set(endpoints))
-    assert all(d.spec_says and d.client_does for d in DEVIATIONS)
 
 
 def test_object_answers_accept_the_spec_array_shape() -> None:

@@ -7,7 +7,6 @@ service config and sync, drafts, deployments. The transport is pluggable
 """
 
 from harness.adminapi.client import ATLAS_SERVICE_TYPE, AdminClient
-from harness.adminapi.deviations import DEVIATIONS, Deviation
 from harness.adminapi.errors import (
     AdminApiError,
     AdminClientError,
@@ -40,7 +39,6 @@ __all__ = [
     "ATLAS_SERVICE_TYPE",
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEOUT",
-    "DEVIATIONS",
     "AdminApiError",
     "AdminClient",
     "AdminClientError",
@@ -54,7 +52,6 @@ __all__ = [
     "DeploymentError",
     "DeploymentFailed",
     "DeploymentTimeout",
-    "Deviation",
     "Draft",
     "DraftDiff",
     "Exchange",
