@@ -307,6 +307,7 @@ def use_cassette(
         before_record_request=scrubber.request,
         before_record_response=scrubber.response,
         decode_compressed_response=True,
+        drop_unused_requests=record,  # re-recording replaces the file, never merges into it
     )
     recorder.register_matcher("docharness_body", match_body)
     recorder.register_persister(Persister.configured(scrubber, group_id, app_id))

@@ -33,8 +33,9 @@ class ScenarioState:
     deployment: Deployment | None = None
     form: dict[str, str] = field(default_factory=dict)
 
-    def linked_cluster(self) -> str:
-        if not self.service_id:
+    def linked_cluster(self, *, fresh: bool = False) -> str:
+        """The id of the app's mongodb-atlas service, asked once per scenario (or again)."""
+        if fresh or not self.service_id:
             try:
                 self.service_id = self.client.find_service("mongodb-atlas").id
             except NotFoundError as error:
@@ -95,7 +96,7 @@ def stage_terminate_sync(state: ScenarioState, args: Mapping[str, str]) -> str:
 
 
 def find_linked_cluster(state: ScenarioState, args: Mapping[str, str]) -> str:
-    return f"linked cluster service {state.linked_cluster()} found"
+    return f"linked cluster service {state.linked_cluster(fresh=True)} found"
 
 
 def stage_enable_sync(state: ScenarioState, args: Mapping[str, str]) -> str:

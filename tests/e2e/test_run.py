@@ -167,8 +167,11 @@ def test_recording_keeps_keys_and_tokens_out_of_every_cassette(project: Project)
             length = interaction["response"]["headers"].get("Content-Length")
             if length:
                 assert int(length[0]) == len(body.encode()), path
-    # What was recorded replays.
+    # What was recorded replays, and recording again writes the same bytes.
     assert project.docharness("run").code == 0
+    first = {path: path.read_bytes() for path in files}
+    assert project.docharness("run", "--record").code == 0
+    assert {path: path.read_bytes() for path in sorted(recorded.rglob("*.yaml"))} == first
 
 
 def test_live_run_against_a_remote_app_refuses_to_change_it(project: Project) -> None:
