@@ -246,7 +246,7 @@ def test_lint_codes_lists_the_code_table() -> None:
     code, out, _ = run("lint", "--codes")
     assert code == 0
     rows = out.splitlines()
-    assert any(re.match(r"^DH201  warning  .*continuation line", row) for row in rows), out
+    assert any(re.match(r"^DH201  error    .*continuation line", row) for row in rows), out
     assert any(row.startswith("DH101  error  ") for row in rows), out
     assert [row.split()[0] for row in rows] == sorted(row.split()[0] for row in rows)
 

@@ -1,0 +1,57 @@
+"""Diagnostic codes of the rst stage (DH0xx reading, DH1xx dialect).
+
+One table, so that the README, the linter and the tests agree on what each
+code means and how serious it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from harness.diagnostics import Severity
+
+
+@dataclass(frozen=True)
+class LintCode:
+    """A diagnostic code, its usual severity and what it means to a docs writer."""
+
+    code: str
+    severity: Severity
+    meaning: str
+
+
+DOCUTILS_MESSAGE = "DH001"
+UNREADABLE_FILE = "DH002"
+UNDECLARED_CONSTANT = "DH101"
+UNDEFINED_SUBSTITUTION = "DH102"
+MISSING_INCLUDE = "DH103"
+INCLUDE_CYCLE = "DH104"
+UNKNOWN_DIRECTIVE = "DH105"
+UNKNOWN_ROLE = "DH106"
+TAB_WITHOUT_ID = "DH107"
+
+RST_CODES: tuple[LintCode, ...] = (
+    LintCode(
+        DOCUTILS_MESSAGE,
+        Severity.WARNING,
+        "docutils reported a markup problem (severity follows docutils: info, warning, error)",
+    ),
+    LintCode(UNREADABLE_FILE, Severity.ERROR, "a page or include cannot be read or is not UTF-8"),
+    LintCode(UNDECLARED_CONSTANT, Severity.ERROR, "{+name+} is not declared in snooty.toml"),
+    LintCode(
+        UNDEFINED_SUBSTITUTION,
+        Severity.ERROR,
+        "|name| is defined neither on the page nor in snooty.toml [substitutions]",
+    ),
+    LintCode(MISSING_INCLUDE, Severity.ERROR, "an include names a file that does not exist"),
+    LintCode(INCLUDE_CYCLE, Severity.ERROR, "an include includes itself, directly or not"),
+    LintCode(
+        UNKNOWN_DIRECTIVE,
+        Severity.WARNING,
+        "a directive the snooty dialect does not define (its content is kept and parsed)",
+    ),
+    LintCode(
+        UNKNOWN_ROLE, Severity.WARNING, "a role the snooty dialect does not define (text kept)"
+    ),
+    LintCode(TAB_WITHOUT_ID, Severity.WARNING, "a tab has neither :tabid: nor a title"),
+)
