@@ -6,7 +6,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from vcr.errors import CannotOverwriteExistingCassetteException
 
@@ -41,6 +41,19 @@ class StepRef:
     feature_line: int
     doc_path: str  # relative to the current directory
     doc_line: int
+
+    def result(self, status: StepStatus, **details: Any) -> StepResult:
+        """This step's result; ``details`` are StepResult's optional fields."""
+        return StepResult(
+            keyword=self.keyword,
+            text=self.text,
+            kind=self.kind,
+            path=self.doc_path,
+            line=self.doc_line,
+            status=status,
+            labels=Sentence.parse(self.text).labels,
+            **details,
+        )
 
 
 @dataclass(frozen=True)
@@ -199,47 +212,27 @@ class ScenarioRun:
         except CheckFailed as mismatch:
             self._fail(ref, entry, started, str(mismatch), ())
         if entry.result is Result.UI_ONLY:
-            self._record(ref, StepStatus.UI_ONLY, started, entry=entry.id, reason=entry.why)
+            self._record(ref, StepStatus.UI_ONLY, started, catalog_entry=entry.id, reason=entry.why)
             return
         message, error, calls = self._run(entry.operation, dict(entry.args))
         if error:
             self._fail(ref, entry, started, error, calls)
-        self._record(ref, StepStatus.VERIFIED, started, entry=entry.id, reason=message, calls=calls)
+        self._record(
+            ref, StepStatus.VERIFIED, started, catalog_entry=entry.id, reason=message, calls=calls
+        )
 
     def _fail(
         self, ref: StepRef, entry: StepEntry, started: float, error: str, calls: tuple[ApiCall, ...]
     ) -> NoReturn:
         self.failed = True
-        self._record(ref, StepStatus.FAILED, started, entry=entry.id, error=error, calls=calls)
+        self._record(
+            ref, StepStatus.FAILED, started, catalog_entry=entry.id, error=error, calls=calls
+        )
         raise StepFailure(f"{ref.doc_path}:{ref.doc_line}: {ref.text}\n  {error}")
 
-    def _record(
-        self,
-        ref: StepRef,
-        status: StepStatus,
-        started: float,
-        *,
-        entry: str = "",
-        reason: str = "",
-        error: str = "",
-        calls: tuple[ApiCall, ...] = (),
-    ) -> None:
-        self.results.append(
-            StepResult(
-                keyword=ref.keyword,
-                text=ref.text,
-                kind=ref.kind,
-                path=ref.doc_path,
-                line=ref.doc_line,
-                status=status,
-                labels=Sentence.parse(ref.text).labels,
-                catalog_entry=entry,
-                reason=reason,
-                error=error,
-                duration_ms=round((time.perf_counter() - started) * 1000, 3),
-                calls=calls,
-            )
-        )
+    def _record(self, ref: StepRef, status: StepStatus, started: float, **details: Any) -> None:
+        elapsed = round((time.perf_counter() - started) * 1000, 3)
+        self.results.append(ref.result(status, duration_ms=elapsed, **details))
 
     def unbound_summary(self) -> str:
         unbound = [r for r in self.results if r.status is StepStatus.UNBOUND]
@@ -251,16 +244,7 @@ class ScenarioRun:
         """The procedure's result; steps never reached are SKIPPED, with their doc lines."""
         done = len(self.results)
         skipped = [
-            StepResult(
-                keyword=ref.keyword,
-                text=ref.text,
-                kind=ref.kind,
-                path=ref.doc_path,
-                line=ref.doc_line,
-                status=StepStatus.SKIPPED,
-                labels=Sentence.parse(ref.text).labels,
-                reason="not reached: an earlier step failed",
-            )
+            ref.result(StepStatus.SKIPPED, reason="not reached: an earlier step failed")
             for ref in self.info.steps[done:]
         ]
         return ProcedureResult(
