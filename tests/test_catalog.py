@@ -23,8 +23,9 @@ SEED_STEPS = [
         "open-terminate-sync-modal",
     ),
     (
-        'in the modal that pops up, check that you want to terminate sync by clicking the '
-        '"I want to terminate Sync" checkbox and then click the "Terminate Sync" button on the modal.',
+        "in the modal that pops up, check that you want to terminate sync by clicking the "
+        '"I want to terminate Sync" checkbox and then click the "Terminate Sync" button '
+        "on the modal.",
         "action",
         "confirm-terminate-sync",
     ),
@@ -40,7 +41,7 @@ SEED_STEPS = [
         "deploy-draft",
     ),
     (
-        'you have now terminated Realm Sync and should get a green notification bar on the top of '
+        "you have now terminated Realm Sync and should get a green notification bar on the top of "
         'the "Sync" page that states that your deployment was successful.',
         "outcome",
         "sync-terminated-and-deployed",
@@ -142,7 +143,7 @@ def test_mistakes_name_file_and_line(text: str, message: str) -> None:
 def test_extending_never_silently_replaces_an_entry(tmp_path: Path) -> None:
     extra = tmp_path / "extra.toml"
     extra.write_text('[[step]]\nid = "deploy-draft"\nresult = "ui-only"\n', encoding="utf-8")
-    with pytest.raises(CatalogError, match="already defined at harness/catalog/catalog.toml:"):
+    with pytest.raises(CatalogError, match=r"already defined at harness/catalog/catalog\.toml:"):
         load_catalog([extra])
 
 
@@ -167,3 +168,23 @@ def test_preconditions_apply_by_tag() -> None:
     found = catalog.preconditions_for(frozenset({"label:terminating-realm-sync"}))
     assert [p.id for p in found] == ["sync-is-enabled"]
     assert catalog.preconditions_for(frozenset({"label:unrelated"})) == ()
+
+
+def test_context_restricts_an_entry_to_scenarios_with_those_tags() -> None:
+    text = """
+[[step]]
+id = "save-anywhere"
+labels = ["Save"]
+result = "ui-only"
+
+[[step]]
+id = "save-in-cli-tab"
+labels = ["Save"]
+context = ["tab:cli"]
+operation = "deploy_draft"
+"""
+    catalog = parse_catalog([("x.toml", text)])
+    in_cli = bind(catalog, 'click "Save".', "action", frozenset({"tab:cli", "page:p"}))
+    in_ui = bind(catalog, 'click "Save".', "action", frozenset({"tab:ui"}))
+    assert isinstance(in_cli, Bound) and in_cli.entry.id == "save-in-cli-tab"
+    assert isinstance(in_ui, Bound) and in_ui.entry.id == "save-anywhere"

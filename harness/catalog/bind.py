@@ -34,8 +34,8 @@ class Unbound:
         return "\n".join(lines)
 
 
-def _matches(entry: StepEntry, sentence: Sentence, kind: str) -> bool:
-    if entry.kind != kind:
+def _matches(entry: StepEntry, sentence: Sentence, kind: str, tags: frozenset[str]) -> bool:
+    if entry.kind != kind or not entry.context <= tags:
         return False
     if entry.labels is not None and frozenset(sentence.labels) != entry.labels:
         return False
@@ -45,10 +45,15 @@ def _matches(entry: StepEntry, sentence: Sentence, kind: str) -> bool:
     return all(p.search(sentence.text) for p in entry.phrases)
 
 
-def bind(catalog: Catalog, text: str, kind: str) -> Bound | Unbound:
-    """The single most specific entry matching ``text``; a tie is reported as unbound."""
+def bind(
+    catalog: Catalog, text: str, kind: str, tags: frozenset[str] = frozenset()
+) -> Bound | Unbound:
+    """The single most specific entry matching ``text`` in a scenario with ``tags``.
+
+    A tie is reported as unbound, never settled silently.
+    """
     sentence = Sentence.parse(text)
-    candidates = [e for e in catalog.steps if _matches(e, sentence, kind)]
+    candidates = [e for e in catalog.steps if _matches(e, sentence, kind, tags)]
     if not candidates:
         labels = ", ".join(f'"{label}"' for label in sentence.labels) or "no UI labels"
         return Unbound(sentence, kind, f"no catalog entry matches this {kind} ({labels})")

@@ -23,6 +23,7 @@ class StepEntry:
     labels: frozenset[str] | None = None  # None: not constrained
     verbs: tuple[str, ...] = ()
     phrases: tuple[re.Pattern[str], ...] = ()
+    context: frozenset[str] = frozenset()  # scenario tags that must all be present
     operation: str = ""
     args: tuple[tuple[str, str], ...] = ()
     form: tuple[tuple[str, str], ...] = ()
@@ -31,7 +32,8 @@ class StepEntry:
     @property
     def specificity(self) -> int:
         """More conditions, more specific: the tie-breaker between matching entries."""
-        return len(self.labels or ()) + len(self.phrases) + (1 if self.verbs else 0)
+        conditions = len(self.labels or ()) + len(self.phrases) + len(self.context)
+        return conditions + (1 if self.verbs else 0)
 
 
 @dataclass(frozen=True)

@@ -258,7 +258,7 @@ def _scenario_info(item: pytest.Item, settings: RunSettings) -> ScenarioInfo:
     if templated is None:
         raise pytest.UsageError(f"docharness: {item.nodeid} is not a docharness scenario")
     feature_file = Path(templated.feature.filename)
-    tags = frozenset(templated.tags)
+    tags = frozenset(templated.tags | templated.feature.tags)
     ids = tag_values(tags, "id")
     tabs = tag_values(tags, "tab")
     rendered = templated.render({})
@@ -314,7 +314,7 @@ def _refuse_destructive(info: ScenarioInfo, settings: RunSettings) -> None:
 
     changing = []
     for ref in info.steps:
-        binding = bind(settings.catalog, ref.text, ref.kind)
+        binding = bind(settings.catalog, ref.text, ref.kind, info.tags)
         operation = binding.entry.operation if isinstance(binding, Bound) else ""
         if operation and OPERATIONS[operation].changes_app:
             changing.append(f"{ref.doc_path}:{ref.doc_line}")

@@ -194,7 +194,7 @@ class ScenarioRun:
 
     def perform(self, ref: StepRef) -> None:
         started = time.perf_counter()
-        binding = bind(self.catalog, ref.text, ref.kind)
+        binding = bind(self.catalog, ref.text, ref.kind, self.info.tags)
         if not isinstance(binding, Bound):
             self._record(
                 ref,
