@@ -1,0 +1,124 @@
+"""Command-line options, and the run's settings resolved from them once per session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from harness.catalog import Catalog, CatalogError, load_catalog
+from harness.config import MODES, ProjectConfig, read_project_config
+from harness.emulator import Emulator
+from harness.plugin.operations import OPERATIONS
+from harness.results import ProcedureResult
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("docharness", "docharness: verify documented procedures")
+    group.addoption(
+        "--docharness-mode",
+        choices=MODES,
+        default="replay",
+        help="replay cassettes offline (default), record them against --api-url, or run live",
+    )
+    group.addoption("--api-url", default="", help="Admin API base URL for record and live modes")
+    group.addoption(
+        "--docharness-reset",
+        action="store_true",
+        help="reset the local emulator at --api-url before each scenario",
+    )
+    group.addoption(
+        "--allow-destructive",
+        action="store_true",
+        help="allow scenarios that change the app when --api-url is not on this machine",
+    )
+    group.addoption(
+        "--allow-unbound",
+        action="store_true",
+        help="report steps no catalog entry matches without failing their scenario",
+    )
+    group.addoption(
+        "--docharness-emulator",
+        action="store_true",
+        help="start a local Admin API emulator for the run (one per xdist worker) as --api-url",
+    )
+    group.addoption("--docharness-results", default="", help="results JSON path")
+    group.addoption(
+        "--deploy-timeout", type=float, default=120.0, help="seconds to wait for a deployment"
+    )
+
+
+@dataclass
+class RunSettings:
+    """Everything a scenario needs from the session, resolved once."""
+
+    mode: str
+    api_url: str
+    reset: bool
+    allow_destructive: bool
+    allow_unbound: bool
+    deploy_timeout: float
+    project: ProjectConfig
+    catalog: Catalog
+    results_path: Path
+    started: str
+    emulated: bool = False
+    # page -> (feature file, result) of every scenario run so far
+    procedures: dict[str, list[tuple[str, ProcedureResult]]] = field(default_factory=dict)
+
+    @property
+    def target_label(self) -> str:
+        if self.mode == "replay":
+            return "cassettes/"
+        return "local emulator on 127.0.0.1" if self.emulated else self.api_url
+
+
+SETTINGS = pytest.StashKey[RunSettings]()
+EMULATOR = pytest.StashKey[Emulator]()
+
+
+def run_settings(config: pytest.Config) -> RunSettings:
+    """The session's settings, resolved on first use (a started emulator included)."""
+    if SETTINGS not in config.stash:
+        project = read_project_config(config.rootpath)
+        try:
+            catalog = load_catalog(project.catalogs, frozenset(OPERATIONS))
+        except CatalogError as error:
+            raise pytest.UsageError(f"docharness: {error}") from None
+        mode = config.getoption("docharness_mode")
+        api_url = config.getoption("api_url").rstrip("/")
+        reset = config.getoption("docharness_reset")
+        if mode != "replay" and not api_url and config.getoption("docharness_emulator"):
+            emulator = Emulator().start()
+            config.stash[EMULATOR] = emulator
+            api_url, reset = emulator.url, True
+        if mode != "replay" and not api_url:
+            raise pytest.UsageError(
+                f"docharness: --docharness-mode={mode} needs --api-url or --docharness-emulator"
+            )
+        results = config.getoption("docharness_results")
+        config.stash[SETTINGS] = RunSettings(
+            mode=mode,
+            api_url=api_url,
+            reset=reset,
+            allow_destructive=config.getoption("allow_destructive"),
+            allow_unbound=config.getoption("allow_unbound"),
+            deploy_timeout=config.getoption("deploy_timeout"),
+            project=project,
+            catalog=catalog,
+            results_path=Path(results) if results else project.reports / "results.json",
+            started=now(),
+            emulated=EMULATOR in config.stash,
+        )
+    return config.stash[SETTINGS]
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if EMULATOR in config.stash:
+        config.stash[EMULATOR].stop()
