@@ -132,12 +132,7 @@ class _Reader:
             key = (path, 0, 0)
         cached = self._includes.get(key)
         if cached is None:
-            relative = self.project.relpath(path)
-            text, read_problems = read_text(path, relative)
-            text, constant_problems = substitute_constants(text, self.project.constants, relative)
-            lines = string2lines(text, _TAB_WIDTH, convert_whitespace=True)
-            cached = (lines, (*read_problems, *constant_problems))
-            self._includes[key] = cached
+            cached = self._includes[key] = include_lines(self.project, path)
         return list(cached[0]), cached[1]
 
     def _resolve_substitutions(self, document: nodes.document, context: ParseContext) -> None:
@@ -193,6 +188,17 @@ class _Reader:
                     parsed = list(paragraph.children)
             self._substitutions[name] = parsed
         return parsed
+
+
+def include_lines(
+    project: Project, path: Path, tab_width: int = _TAB_WIDTH
+) -> tuple[list[str], tuple[Diagnostic, ...]]:
+    """An include file's lines, read as a page is: constants substituted, problems reported."""
+    relative = project.relpath(path)
+    text, read_problems = read_text(path, relative)
+    text, constant_problems = substitute_constants(text, project.constants, relative)
+    lines = string2lines(text, tab_width, convert_whitespace=True)
+    return lines, (*read_problems, *constant_problems)
 
 
 def read_text(path: Path, relative: str) -> tuple[str, tuple[Diagnostic, ...]]:
@@ -299,7 +305,7 @@ def _lookup_role(
     resolved = dialect().role(normalized, _default_domain())
     if resolved is not None:
         return role_function(*resolved), []
-    if _docutils_role(normalized):
+    if _docutils_role(normalized) or normalized in roles._roles:
         return _docutils_lookup(_DOCUTILS_ROLE, name, language_module, lineno, reporter)
     return unknown_role, []
 
@@ -326,13 +332,20 @@ def _docutils_directive(name: str) -> bool:
 
 @functools.cache
 def _docutils_role(name: str) -> bool:
-    return name in english.roles or name in roles._role_registry or name in roles._roles
+    """docutils' built-in roles; roles a page defines (``.. role::``) are looked up live."""
+    return name in english.roles or name in roles._role_registry
 
 
 @contextlib.contextmanager
 def dialect_lookups(context: ParseContext) -> Iterator[None]:
-    """Put the dialect's directives and roles in front of docutils' for one parse."""
+    """Put the dialect's directives and roles in front of docutils' for one parse.
+
+    docutils keeps roles defined by ``.. role::`` in a process-wide registry; it is
+    restored afterwards so that a role one page defines never changes another page
+    (a page's output must not depend on which pages the process parsed before).
+    """
     saved = (rst_directives.directive, roles.role)
+    saved_roles = dict(roles._roles)
     rst_directives.directive = _lookup_directive
     roles.role = _lookup_role
     _CURRENT.append(context)
@@ -341,3 +354,5 @@ def dialect_lookups(context: ParseContext) -> Iterator[None]:
     finally:
         _CURRENT.pop()
         rst_directives.directive, roles.role = saved
+        roles._roles.clear()
+        roles._roles.update(saved_roles)

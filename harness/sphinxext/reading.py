@@ -13,7 +13,7 @@ from pathlib import Path
 
 from docutils import nodes, utils
 from docutils.parsers.rst import Parser
-from docutils.statemachine import StringList, string2lines
+from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.parsers import RSTParser
@@ -25,7 +25,7 @@ from harness.rst import nodes as snooty
 from harness.rst.codes import UNKNOWN_ROLE
 from harness.rst.constants import substitute_constants
 from harness.rst.context import IncludeReader, ParseContext
-from harness.rst.parse import dialect_lookups, read_text
+from harness.rst.parse import dialect_lookups, include_lines
 from harness.sphinxext.project import project_of, report
 
 logger = logging.getLogger(__name__)
@@ -93,11 +93,7 @@ def _include_reader(project: Project, env: BuildEnvironment, tab_width: int) -> 
 
     def read(path: Path) -> tuple[list[str], tuple[Diagnostic, ...]]:
         env.note_dependency(path)
-        relative = project.relpath(path)
-        text, unreadable = read_text(path, relative)
-        text, undeclared = substitute_constants(text, project.constants, relative)
-        lines = string2lines(text, tab_width, convert_whitespace=True)
-        return lines, (*unreadable, *undeclared)
+        return include_lines(project, path, tab_width)
 
     return read
 
