@@ -3,72 +3,78 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
-import pytest
 import yaml
+from click.testing import CliRunner
 
-from harness.emulator.contract import load_spec, validate_interaction
-from harness.gherkin import is_generated
-from harness.plugin.cassettes import cassette_path
+from harness.cli import cli
+from harness.plugin.audit import audit, scenario_ids
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-CASSETTES = sorted((REPO_ROOT / "cassettes").rglob("*.yaml"))
+FEATURES = REPO_ROOT / "features"
+CASSETTES = REPO_ROOT / "cassettes"
 
 
-def _scenario_ids() -> list[str]:
-    ids = []
-    for feature in sorted((REPO_ROOT / "features").rglob("*.feature")):
-        assert is_generated(feature), feature
-        for line in feature.read_text(encoding="utf-8").splitlines():
-            for tag in line.split():
-                if tag.startswith("@id:"):
-                    ids.append(tag[len("@id:") :])
-    return ids
+def test_committed_recordings_pass_the_audit_against_the_official_spec(shared_dir: Path) -> None:
+    assert len(scenario_ids(FEATURES)) == len(list(CASSETTES.rglob("*.yaml"))) > 0
+    assert audit(FEATURES, CASSETTES, shared_dir / "openapi" / "admin-v3.yaml") == []
 
 
-def test_every_scenario_has_a_recording_and_every_recording_a_scenario() -> None:
-    ids = _scenario_ids()
-    assert ids, "features/ holds no scenarios"
-    expected = {cassette_path(REPO_ROOT / "cassettes", i) for i in ids}
-    assert expected == set(CASSETTES)
+def _copy(tmp_path: Path) -> tuple[Path, Path]:
+    features, cassettes = tmp_path / "features", tmp_path / "cassettes"
+    shutil.copytree(FEATURES, features)
+    shutil.copytree(CASSETTES, cassettes)
+    return features, cassettes
 
 
-@pytest.mark.parametrize("path", CASSETTES, ids=lambda p: p.relative_to(REPO_ROOT).as_posix())
-def test_recording_validates_against_the_official_spec(path: Path, shared_dir: Path) -> None:
-    spec = load_spec(shared_dir / "openapi" / "admin-v3.yaml")
-    interactions = yaml.safe_load(path.read_text(encoding="utf-8"))["interactions"]
-    problems = []
-    for number, interaction in enumerate(interactions, start=1):
-        request, response = interaction["request"], interaction["response"]
-        headers = {k.lower(): v[0] for k, v in response.get("headers", {}).items()}
-        for problem in validate_interaction(
-            spec,
-            request["method"],
-            request["uri"],
-            response["status"]["code"],
-            request.get("body") or None,
-            response["body"]["string"] or None,
-            headers.get("content-type", "application/json"),
-            response_headers=headers,
-        ):
-            problems.append(f"interaction {number} {request['method']} {request['uri']}: {problem}")
-    assert problems == []
+def test_audit_finds_missing_and_orphan_recordings(tmp_path: Path) -> None:
+    features, cassettes = _copy(tmp_path)
+    [first, *_] = sorted(cassettes.rglob("*.yaml"))
+    first.rename(cassettes / "stray.yaml")
+    messages = [f.message for f in audit(features, cassettes)]
+    assert any(m.startswith("missing: no recording for scenario") for m in messages)
+    assert "orphan: no scenario in the features has this id" in messages
 
 
-@pytest.mark.parametrize("path", CASSETTES, ids=lambda p: p.relative_to(REPO_ROOT).as_posix())
-def test_recording_holds_no_credentials(path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert "Bearer" not in text and "uthorization" not in text
-    for interaction in yaml.safe_load(text)["interactions"]:
-        body = interaction["request"].get("body") or ""
-        if "apiKey" in body:
-            assert json.loads(body) == {"username": "REDACTED", "apiKey": "REDACTED"}
-        answer = interaction["response"]["body"]["string"]
-        if "_token" in answer:
-            tokens = json.loads(answer)
-            assert all(
-                str(tokens[k]).startswith("REDACTED")
-                for k in ("access_token", "refresh_token")
-                if k in tokens
-            )
+def test_audit_finds_a_recorded_token(tmp_path: Path) -> None:
+    features, cassettes = _copy(tmp_path)
+    [first, *_] = sorted(cassettes.rglob("*.yaml"))
+    data = yaml.safe_load(first.read_text(encoding="utf-8"))
+    login = data["interactions"][0]["response"]["body"]
+    login["string"] = json.dumps({**json.loads(login["string"]), "access_token": "eyJreal"})
+    first.write_text(yaml.safe_dump(data), encoding="utf-8")
+    [finding] = audit(features, cassettes)
+    assert (finding.path, finding.interaction) == (str(first), 1)
+    assert "token was recorded" in finding.message
+
+
+def test_audit_finds_an_answer_the_spec_forbids(tmp_path: Path, shared_dir: Path) -> None:
+    features, cassettes = _copy(tmp_path)
+    [first, *_] = sorted(cassettes.rglob("*.yaml"))
+    data = yaml.safe_load(first.read_text(encoding="utf-8"))
+    number, deployment = next(
+        (n, i)
+        for n, i in enumerate(data["interactions"], 1)
+        if "/deployments/" in i["request"]["uri"]
+    )
+    deployment["response"]["body"]["string"] = json.dumps({"_id": 5, "status": "successful"})
+    first.write_text(yaml.safe_dump(data), encoding="utf-8")
+    findings = audit(features, cassettes, shared_dir / "openapi" / "admin-v3.yaml")
+    assert [(f.path, f.interaction) for f in findings] == [(str(first), number)]
+    assert "_id" in findings[0].message
+
+
+def test_cassettes_command_exit_codes(
+    tmp_path: Path, shared_dir: Path, monkeypatch: object
+) -> None:
+    features, cassettes = _copy(tmp_path)
+    runner = CliRunner()
+    spec = str(shared_dir / "openapi" / "admin-v3.yaml")
+    args = ["cassettes", "--features", str(features), "--cassettes", str(cassettes)]
+    assert runner.invoke(cli, [*args, "--spec", spec]).exit_code == 0
+    next(cassettes.rglob("*.yaml")).write_text("interactions: [", encoding="utf-8")
+    done = runner.invoke(cli, args)
+    assert done.exit_code == 1
+    assert "malformed cassette YAML" in done.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from harness import __version__
+from harness.cli.cassettes import cassettes
 from harness.cli.emulator import emulator
 from harness.cli.extract import extract, lint
 from harness.cli.report import report
@@ -22,6 +23,7 @@ def cli() -> None:
     docharness run                        verify features/ offline, from cassettes
     docharness report --coverage          what share of the steps an API call verified
     docharness emulator                   serve a local Admin API on 127.0.0.1
+    docharness cassettes --spec FILE      check recordings: complete, secret-free, to spec
 
     Exit codes: 0 success, 1 the docs or the product need attention
     (errors, stale features, failed steps), 2 the command could not run
@@ -37,7 +39,7 @@ def _exit_with(ctx: click.Context, /, code: object, **_: object) -> None:
         ctx.exit(code)
 
 
-for _command in (extract, lint, run, report, emulator):
+for _command in (extract, lint, run, report, emulator, cassettes):
     cli.add_command(_command)
 
 
