@@ -66,9 +66,7 @@ def test_audit_finds_an_answer_the_spec_forbids(tmp_path: Path, shared_dir: Path
     assert "_id" in findings[0].message
 
 
-def test_cassettes_command_exit_codes(
-    tmp_path: Path, shared_dir: Path, monkeypatch: object
-) -> None:
+def test_cassettes_command_exit_codes(tmp_path: Path, shared_dir: Path) -> None:
     features, cassettes = _copy(tmp_path)
     runner = CliRunner()
     spec = str(shared_dir / "openapi" / "admin-v3.yaml")
