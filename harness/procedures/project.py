@@ -2,34 +2,39 @@
 
 Two passes because a page may say "follow the steps in :doc:`X`": X's steps
 can only be borrowed once X has been read, and a bare ``:ref:`label``` shows
-the title of a section that may sit on another page.
+the title of a section that may sit on another page. Pages are read in
+worker processes when asked (harness.procedures.parallel) and reused from a
+cache while unchanged (harness.procedures.cache); neither changes the result.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from docutils import nodes
-
 from harness.diagnostics import Diagnostic
+from harness.procedures.cache import CachedPage, PageCache
 from harness.procedures.codes import (
     DOC_TARGET_MISSING,
     DOC_TARGET_WITHOUT_PROCEDURE,
     severity_of,
 )
-from harness.procedures.extract import (
-    DocReference,
-    PageWalker,
-    ProcedureDraft,
-    label_titles,
-    page_labels,
-)
+from harness.procedures.extract import DocReference
 from harness.procedures.model import Document, Procedure
-from harness.procedures.text import TitleLookup, render
-from harness.rst import ParsedPage, Project, load_project, parse_page
+from harness.procedures.pages import (
+    FoundProcedure,
+    PageResult,
+    page_titles,
+    title_lookup,
+    walk_page,
+)
+from harness.procedures.parallel import ProcessReader, cpu_count
+from harness.procedures.reading import PageReader, Reader
+from harness.procedures.text import TitleLookup
+from harness.rst import ParsedPage, Project, load_project
 from harness.rst.directives import slug
 
 
@@ -47,15 +52,6 @@ class Extraction:
     diagnostics: tuple[Diagnostic, ...]
 
 
-@dataclass(frozen=True)
-class _PageResult:
-    parsed: ParsedPage
-    title: str
-    labels: tuple[str, ...]
-    entries: tuple[ProcedureDraft | DocReference, ...]
-    diagnostics: tuple[Diagnostic, ...]
-
-
 def extract_page(
     project: Project, parsed: ParsedPage, titles: TitleLookup | None = None
 ) -> Document:
@@ -64,7 +60,7 @@ def extract_page(
     "Follow the steps in :doc:`X`" is resolved only when X is this page; use
     ``extract_project`` to resolve links between pages.
     """
-    result = _walk(project, parsed, titles or _page_titles(parsed))
+    result = walk_page(project, parsed, titles or title_lookup([page_titles(parsed)]))
     pages = _Pages.of({parsed.page: result})
 
     def borrow_here(reference: DocReference) -> _Borrowed | Diagnostic | None:
@@ -76,21 +72,27 @@ def extract_page(
 
 
 def extract_project(
-    path: Path, *, progress: Callable[[int, int], None] | None = None
+    path: Path,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    jobs: int = 1,
+    cache_dir: Path | None = None,
 ) -> Extraction:
     """Parse and extract every page of the project at ``path`` (raises ``ProjectError``).
 
-    ``progress(done, total)`` is called after each page is parsed.
+    ``progress(done, total)`` is called as pages are read (parsed, or found in
+    the cache). ``jobs`` is the number of processes that parse pages (1: this
+    one; 0: one per processor). With ``cache_dir``, each page's result is kept
+    there and reused while the page, everything it includes and snooty.toml are
+    unchanged. The result is the same whatever ``jobs`` and ``cache_dir`` are.
+    Worker processes re-import a calling script's module: guard a script's
+    entry point with ``if __name__ == "__main__":`` when ``jobs`` is not 1.
     """
+    if jobs < 0:
+        raise ValueError(f"jobs must be 0 (one per processor) or more, not {jobs}")
     project = load_project(path)
-    pages = project.pages()
-    parsed_pages: list[ParsedPage] = []
-    for done, page_file in enumerate(pages, start=1):
-        parsed_pages.append(parse_page(project, page_file))
-        if progress is not None:
-            progress(done, len(pages))
-    titles = _project_titles(parsed_pages)
-    results = {parsed.page: _walk(project, parsed, titles) for parsed in parsed_pages}
+    cache = PageCache(project, cache_dir) if cache_dir is not None else None
+    results = _page_results(project, jobs, cache, progress)
     documents: list[Document] = []
     problems: set[Diagnostic] = set()
     known = _Pages.of(results)
@@ -106,6 +108,70 @@ def extract_project(
     )
 
 
+def _page_results(
+    project: Project,
+    jobs: int,
+    cache: PageCache | None,
+    progress: Callable[[int, int], None] | None,
+) -> dict[str, PageResult]:
+    """Every page's result, in page order: from the cache while still valid, else read.
+
+    A cached walk is valid while the page's inputs are unchanged (checked on
+    loading) and the titles it showed are still those of the pages it links to.
+    """
+    pages = project.pages()
+    counter = _Counter(progress, len(pages))
+    cached: dict[Path, CachedPage] = {}
+    if cache is not None:
+        for page_file in pages:
+            hit = cache.load(page_file)
+            if hit is not None:
+                cached[page_file] = hit
+                counter.advance(1)
+    unread = [page_file for page_file in pages if page_file not in cached]
+    with _reading(project, jobs, len(unread), track_inputs=cache is not None) as reader:
+        read = dict(zip(unread, reader.read_all(unread, counter.advance), strict=True))
+        titles = [cached[p].titles if p in cached else read[p].titles for p in pages]
+        lookup = title_lookup(titles)
+        walk = [p for p in pages if p not in cached or not cached[p].result.agrees_with(lookup)]
+        walked = dict(zip(walk, reader.walk_all(walk, titles), strict=True))
+    if cache is not None:
+        for page_file, page in walked.items():
+            if page.read.inputs is not None:
+                cache.store(page_file, page.read.inputs, page.read.titles, page.result)
+        cache.prune(pages)
+    results: dict[str, PageResult] = {}
+    for page_file in pages:
+        result = walked[page_file].result if page_file in walked else cached[page_file].result
+        results[result.page] = result
+    return results
+
+
+class _Counter:
+    """Pages read so far, reported to the caller's progress callback."""
+
+    def __init__(self, progress: Callable[[int, int], None] | None, total: int) -> None:
+        self.progress = progress
+        self.total = total
+        self.done = 0
+
+    def advance(self, count: int) -> None:
+        self.done += count
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
+@contextlib.contextmanager
+def _reading(project: Project, jobs: int, pages: int, *, track_inputs: bool) -> Iterator[Reader]:
+    """This process's reader, or worker processes when more than one would have work."""
+    workers = min(cpu_count() if jobs == 0 else jobs, pages)
+    if workers <= 1:
+        yield PageReader(project, track_inputs=track_inputs)
+        return
+    with ProcessReader(project, workers, track_inputs=track_inputs) as reader:
+        yield reader
+
+
 def diagnostic_order(diagnostic: Diagnostic) -> tuple[str, int, int, str, str]:
     """File order, then line and column (Severity has no order of its own)."""
     return (
@@ -117,32 +183,15 @@ def diagnostic_order(diagnostic: Diagnostic) -> tuple[str, int, int, str, str]:
     )
 
 
-def _walk(project: Project, parsed: ParsedPage, titles: TitleLookup) -> _PageResult:
-    walker = PageWalker(project, parsed.document, titles)
-    walker.walk()
-    first_title = next(iter(parsed.document.findall(_is_title)), None)
-    return _PageResult(
-        parsed=parsed,
-        title=render(first_title, titles).text,
-        labels=page_labels(parsed.document),
-        entries=tuple(walker.entries),
-        diagnostics=(*parsed.diagnostics, *walker.diagnostics),
-    )
-
-
-def _is_title(node: object) -> bool:
-    return isinstance(node, nodes.title) and isinstance(node.parent, nodes.section)
-
-
 @dataclass(frozen=True)
 class _Pages:
     """The pages read so far, and which page defines each label."""
 
-    results: Mapping[str, _PageResult]
+    results: Mapping[str, PageResult]
     label_pages: Mapping[str, str]
 
     @classmethod
-    def of(cls, results: Mapping[str, _PageResult]) -> _Pages:
+    def of(cls, results: Mapping[str, PageResult]) -> _Pages:
         label_pages: dict[str, str] = {}
         for page, result in results.items():
             for label in result.labels:
@@ -183,8 +232,8 @@ def _borrow(
             reference.target in section.labels for section in entry.where.sections
         ):
             continue
-        if isinstance(entry, ProcedureDraft):
-            return _Borrowed(entry.build(), target.parsed.page)
+        if isinstance(entry, FoundProcedure):
+            return _Borrowed(entry.procedure, target.page)
         found = _borrow(entry, pages, seen | {key})
         if isinstance(found, _Borrowed):
             return found
@@ -202,15 +251,15 @@ def _reference_problem(reference: DocReference, code: str, message: str, hint: s
 
 
 def _finish(
-    result: _PageResult, borrow: Callable[[DocReference], _Borrowed | Diagnostic | None]
+    result: PageResult, borrow: Callable[[DocReference], _Borrowed | Diagnostic | None]
 ) -> tuple[Document, tuple[Diagnostic, ...]]:
     """The page's Document with ids given in document order (duplicates get -2, -3)."""
-    page = result.parsed.page
+    page = result.page
     procedures: list[Procedure] = []
     cross_page: list[Diagnostic] = []
     for entry in result.entries:
-        if isinstance(entry, ProcedureDraft):
-            procedures.append(entry.build())
+        if isinstance(entry, FoundProcedure):
+            procedures.append(entry.procedure)
             continue
         found = borrow(entry)
         if isinstance(found, Diagnostic):
@@ -232,7 +281,7 @@ def _finish(
     diagnostics = tuple(sorted({*result.diagnostics, *cross_page}, key=diagnostic_order))
     document = Document(
         page=page,
-        path=result.parsed.path,
+        path=result.path,
         title=result.title,
         procedures=_with_ids(page, procedures),
         labels=result.labels,
@@ -252,24 +301,3 @@ def _with_ids(page: str, procedures: Sequence[Procedure]) -> tuple[Procedure, ..
         identifier = base if counts[base] == 1 else f"{base}-{counts[base]}"
         named.append(dataclasses.replace(procedure, id=identifier))
     return tuple(named)
-
-
-def _page_titles(parsed: ParsedPage) -> TitleLookup:
-    return _project_titles([parsed])
-
-
-def _project_titles(parsed_pages: Sequence[ParsedPage]) -> TitleLookup:
-    """What bare ``:ref:`label``` and ``:doc:`page``` links show: the target's title."""
-    labels: dict[str, str] = {}
-    pages: dict[str, str] = {}
-    for parsed in parsed_pages:
-        found = label_titles(parsed.document)
-        labels.update(found)
-        first = next(iter(parsed.document.findall(_is_title)), None)
-        if first is not None:
-            pages[parsed.page] = render(first).text
-
-    def lookup(role: str, target: str) -> str | None:
-        return pages.get(target) if role == "doc" else labels.get(target)
-
-    return lookup

@@ -22,6 +22,8 @@ class LintCode:
 
 DOCUTILS_MESSAGE = "DH001"
 UNREADABLE_FILE = "DH002"
+NESTING_TOO_DEEP = "DH003"
+LINE_TOO_LONG = "DH004"
 UNDECLARED_CONSTANT = "DH101"
 UNDEFINED_SUBSTITUTION = "DH102"
 MISSING_INCLUDE = "DH103"
@@ -37,6 +39,16 @@ RST_CODES: tuple[LintCode, ...] = (
         "docutils reported a markup problem (severity follows docutils: info, warning, error)",
     ),
     LintCode(UNREADABLE_FILE, Severity.ERROR, "a page or include cannot be read or is not UTF-8"),
+    LintCode(
+        NESTING_TOO_DEEP,
+        Severity.ERROR,
+        "blocks nested hundreds of levels deep: the outermost one is left out",
+    ),
+    LintCode(
+        LINE_TOO_LONG,
+        Severity.WARNING,
+        "a line longer than 10,000 characters: only the first 10,000 are read",
+    ),
     LintCode(UNDECLARED_CONSTANT, Severity.ERROR, "{+name+} is not declared in snooty.toml"),
     LintCode(
         UNDEFINED_SUBSTITUTION,

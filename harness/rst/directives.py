@@ -147,7 +147,7 @@ class Tabs(SnootyDirective):
                 ):
                     end += 1
                 block = content[index:end]
-                block.trim_left(min(_indent(text) for text in block if text.strip()))
+                block.trim_left(min((_indent(text) for text in block if text.strip()), default=0))
                 self.state.nested_parse(block, self.content_offset + index, current)
                 index = end
 
@@ -326,11 +326,13 @@ def resolve_include(argument: str, including: Path, source_dir: Path) -> Path | 
     project_root = source_dir.parent.resolve()
     for suffix in INCLUDE_SUFFIXES:
         candidate = base.with_name(base.name + suffix) if suffix else base
-        if candidate.is_file():
+        try:
+            if not candidate.is_file():
+                continue
             resolved = candidate.resolve()
-            if resolved.is_relative_to(project_root):
-                return resolved
-            return None
+        except OSError:  # a name no file can have (too long, say): not there
+            continue
+        return resolved if resolved.is_relative_to(project_root) else None
     return None
 
 

@@ -22,12 +22,14 @@ from docutils import frontend, nodes, utils
 from docutils.parsers.rst import Parser, roles
 from docutils.parsers.rst import directives as rst_directives
 from docutils.parsers.rst.languages import en as english
-from docutils.statemachine import string2lines
+from docutils.statemachine import StateMachine, string2lines
 
 from harness.diagnostics import Diagnostic, Severity
 from harness.rst import nodes as snooty
 from harness.rst.codes import (
     DOCUTILS_MESSAGE,
+    LINE_TOO_LONG,
+    NESTING_TOO_DEEP,
     UNDEFINED_SUBSTITUTION,
     UNKNOWN_ROLE,
     UNREADABLE_FILE,
@@ -39,12 +41,16 @@ from harness.rst.pool import StateMachinePool
 from harness.rst.project import Project
 from harness.rst.roles import role_function, unknown_role
 from harness.rst.spec import dialect
+from harness.rst.stack import stack_room
 
 _DOCUTILS_DIRECTIVE = rst_directives.directive
 _DOCUTILS_ROLE = roles.role
 _LEVELS = {1: Severity.INFO, 2: Severity.WARNING, 3: Severity.ERROR, 4: Severity.ERROR}
 _SUBSTITUTION_DEPTH = 8  # substitutions inside substitutions, and no further
 _TAB_WIDTH = 8
+# docutils' own default line limit: some of its inline patterns take time quadratic
+# in a line's length (a 100,000-character line can take minutes).
+LINE_LIMIT = 10_000
 
 
 @dataclass(frozen=True)
@@ -106,15 +112,19 @@ class _Reader:
         context.diagnostics.extend(problems)
         text, problems = substitute_constants(text, project.constants, path)
         context.diagnostics.extend(problems)
-        lines = string2lines(text, _TAB_WIDTH, convert_whitespace=True)
+        lines, problems = clip_long_lines(string2lines(text, _TAB_WIDTH, True), path)
+        context.diagnostics.extend(problems)
         context.texts[str(absolute)] = lines
         document = utils.new_document(str(absolute), self.settings)
         document.snooty = context
         document.reporter.attach_observer(functools.partial(_note_message, context))
-        with dialect_lookups(context), self.pool.active():
-            self.parser.parse("\n".join(lines), document)
+        with stack_room(), dialect_lookups(context), self.pool.active():
+            try:
+                self.parser.parse("\n".join(lines), document)
+            except RecursionError as error:
+                _report_too_deep(error, context)
             self._resolve_substitutions(document, context)
-        _report_unknown_roles(document, context)
+            _report_unknown_roles(document, context)
         del document.snooty
         return ParsedPage(
             document=document,
@@ -197,8 +207,8 @@ def include_lines(
     relative = project.relpath(path)
     text, read_problems = read_text(path, relative)
     text, constant_problems = substitute_constants(text, project.constants, relative)
-    lines = string2lines(text, tab_width, convert_whitespace=True)
-    return lines, (*read_problems, *constant_problems)
+    lines, long_lines = clip_long_lines(string2lines(text, tab_width, True), relative)
+    return lines, (*read_problems, *constant_problems, *long_lines)
 
 
 def read_text(path: Path, relative: str) -> tuple[str, tuple[Diagnostic, ...]]:
@@ -219,6 +229,33 @@ def read_text(path: Path, relative: str) -> tuple[str, tuple[Diagnostic, ...]]:
         message = f"not UTF-8: byte 0x{data[error.start]:02x} cannot be decoded"
         problem = _unreadable(relative, line, column, message)
         return data.decode("utf-8-sig", errors="replace"), (problem,)
+
+
+def clip_long_lines(lines: list[str], path: str) -> tuple[list[str], tuple[Diagnostic, ...]]:
+    """Lines cut to ``LINE_LIMIT`` characters, each cut reported.
+
+    docutils itself would drop the whole page (its limit is the same); cutting
+    keeps the rest of the page and its line numbers.
+    """
+    if not lines or max(map(len, lines)) <= LINE_LIMIT:
+        return lines, ()
+    problems = []
+    for index, line in enumerate(lines):
+        if len(line) > LINE_LIMIT:
+            lines[index] = line[:LINE_LIMIT]
+            problems.append(
+                Diagnostic(
+                    path=path,
+                    line=index + 1,
+                    column=LINE_LIMIT + 1,
+                    code=LINE_TOO_LONG,
+                    severity=Severity.WARNING,
+                    message=f"line of {len(line):,} characters: only the first"
+                    f" {LINE_LIMIT:,} are read",
+                    hint="break the line, or move long data into a file of its own",
+                )
+            )
+    return lines, tuple(problems)
 
 
 def _unreadable(path: str, line: int, column: int, message: str) -> Diagnostic:
@@ -266,6 +303,39 @@ def _report_unknown_roles(document: nodes.document, context: ParseContext) -> No
             column,
             hint="check the role name against the snooty spec",
         )
+
+
+def _report_too_deep(error: RecursionError, context: ParseContext) -> None:
+    """Blocks nested deeper than the stack allows: the outermost of them is left out
+    (docutils attaches a block only once all of it is parsed); report where it starts.
+
+    The place comes from the state machines on the failed stack: the first nested
+    one (below the page's own) is reading that outermost block.
+    """
+    machines: list[StateMachine] = []
+    trace = error.__traceback__
+    while trace is not None:
+        machine = trace.tb_frame.f_locals.get("self")
+        if (
+            isinstance(machine, StateMachine)
+            and getattr(machine, "input_lines", None)  # None or missing while being built
+            and machine not in machines
+        ):
+            machines.append(machine)
+        trace = trace.tb_next
+    source, line = None, 1
+    if len(machines) > 1:
+        source, offset = machines[1].input_lines.info(0)
+        line = (offset or 0) + 1
+    context.report(
+        NESTING_TOO_DEEP,
+        Severity.ERROR,
+        "blocks nested too deeply to read: the block that starts here is left out,"
+        " with everything inside it",
+        source,
+        line,
+        hint="nest fewer directives or lists inside each other",
+    )
 
 
 def _note_message(context: ParseContext, message: nodes.system_message) -> None:

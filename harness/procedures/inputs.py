@@ -1,0 +1,161 @@
+"""What extracting one page reads: the page, every file it includes (transitively),
+and the files an include would have used had they existed.
+
+The files are found by scanning text for include directives rather than by
+watching the parser, so this list can only be longer than what the parse
+read, never shorter: it sees every ``.. include::`` docutils can (in directive
+bodies, tabs, table cells) and some it would not (in literal blocks, outside a
+``:start-after:`` clip), and it records every candidate name of an include
+(``x``, ``x.rst``, ``x.txt``) so that a file appearing later counts as a change.
+A cached page is reused only while every one of its inputs is unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from docutils.statemachine import string2lines
+
+from harness.rst import Project
+from harness.rst.constants import substitute_constants
+from harness.rst.directives import INCLUDE_SUFFIXES, resolve_include
+from harness.rst.parse import read_text
+
+# (file path, state): state is "" when no file is there, else its real path and digest.
+Input = tuple[str, str]
+
+_TAB_WIDTH = 8  # as harness.rst.parse reads files
+_INCLUDE = re.compile(
+    r"\.\.[ ]+(?:\|[^|]*\|[ ]+)?(?:[\w-]+:)?include[ ]?::(?P<rest>.*)$", re.IGNORECASE
+)
+# docutils' own csv-table (not part of the dialect) reads :file: or fetches :url:.
+_CSV_TABLE = re.compile(r"\.\.[ ]+csv-table[ ]?::", re.IGNORECASE)
+_FILE_OPTION = re.compile(r"^\s*:file:(?P<value>.*)$", re.IGNORECASE)
+_URL_OPTION = re.compile(r"^\s*:url:", re.IGNORECASE)
+
+
+class FileStates:
+    """The state of each file, read and hashed once per run."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, str] = {}
+
+    def state(self, path: Path) -> str:
+        key = str(path)
+        known = self._known.get(key)
+        if known is None:
+            known = self._known[key] = _state(path)
+        return known
+
+    def unchanged(self, inputs: tuple[Input, ...]) -> bool:
+        return all(self.state(Path(path)) == state for path, state in inputs)
+
+
+def _state(path: Path) -> str:
+    try:
+        if not path.is_file():
+            return ""
+        real = path.resolve()
+        return f"{real}:{hashlib.sha256(real.read_bytes()).hexdigest()}"
+    except OSError as error:
+        return f"{path}:unreadable:{error.errno}"
+
+
+def page_inputs(project: Project, page_file: Path, states: FileStates) -> tuple[Input, ...] | None:
+    """Every file the page's extraction depends on, with its state; None when the page
+    depends on something no file state can capture (a csv-table fetching a URL)."""
+    page = page_file.resolve()
+    inputs: dict[str, str] = {str(page_file): states.state(page_file)}
+    pending = [page]
+    scanned: set[Path] = set()
+    while pending:
+        current = pending.pop()
+        if current in scanned:
+            continue
+        scanned.add(current)
+        lines = _lines(project, current)
+        options = list(_csv_table_options(lines))
+        if any(_URL_OPTION.match(option) for option in options):
+            return None
+        arguments = [argument for argument in _include_arguments(lines) if argument]
+        for candidate in _candidates(project, current, arguments, options):
+            inputs[str(candidate)] = states.state(candidate)
+        for argument in arguments:
+            found = resolve_include(argument, current, project.source_dir)
+            if found is not None:
+                pending.append(found)
+    return tuple(sorted(inputs.items()))
+
+
+def _lines(project: Project, path: Path) -> list[str]:
+    """The file's lines as the parser sees them (decoded, constants substituted)."""
+    relative = project.relpath(path)
+    text, _ = read_text(path, relative)
+    text, _ = substitute_constants(text, project.constants, relative)
+    lines: list[str] = string2lines(text, _TAB_WIDTH, convert_whitespace=True)
+    return lines
+
+
+def _candidates(
+    project: Project, including: Path, arguments: list[str], options: list[str]
+) -> Iterator[Path]:
+    """Every file name the include ``arguments`` and csv-table ``options`` could use."""
+    source_dir = project.source_dir
+    for argument in arguments:
+        if argument.startswith("/"):
+            base = source_dir / argument.lstrip("/")
+        else:
+            base = including.parent / argument
+        for suffix in INCLUDE_SUFFIXES:
+            yield base.with_name(base.name + suffix) if suffix else base
+    for line in options:
+        option = _FILE_OPTION.match(line)
+        if option is not None and option["value"].strip():
+            yield including.parent / option["value"].strip()
+
+
+def _include_arguments(lines: list[str]) -> Iterator[str]:
+    """The argument of every include directive, read a few ways: as docutils would
+    (with continuation lines), as one line, and as the first word (table cells)."""
+    for index, line in enumerate(lines):
+        if "::" not in line:
+            continue
+        match = _INCLUDE.search(line)
+        if match is None:
+            continue
+        rest = match["rest"].strip()
+        yield rest
+        words = rest.split()
+        if words:
+            yield words[0]
+        if "|" in rest:
+            yield rest.split("|", 1)[0].strip()
+        continuation = _block(lines, index, match.start())
+        if continuation:
+            yield "\n".join([rest, *continuation]).strip()
+
+
+def _block(lines: list[str], index: int, column: int) -> list[str]:
+    """The indented lines right after a directive line, up to a blank or option line."""
+    found: list[str] = []
+    for line in lines[index + 1 :]:
+        stripped = line.strip()
+        if not stripped or stripped.startswith(":") or len(line) - len(line.lstrip()) <= column:
+            break
+        found.append(stripped)
+    return found
+
+
+def _csv_table_options(lines: list[str]) -> Iterator[str]:
+    """The option lines of every csv-table directive."""
+    for index, line in enumerate(lines):
+        match = _CSV_TABLE.search(line) if "::" in line else None
+        if match is None:
+            continue
+        for option in lines[index + 1 :]:
+            if not option.strip():
+                break
+            yield option

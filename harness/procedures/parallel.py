@@ -1,0 +1,153 @@
+"""Reading pages in worker processes: ``extract_project(path, jobs=N)``.
+
+docutils parses one page at a time per process, so pages are spread over
+processes. Each worker is a pool of its own (one process), because the pages
+a worker parsed in the first round must be walked by that same process in the
+second: doctrees are large and slow to pickle, while titles and results are
+small frozen values. Chunks of pages go to whichever worker is free, smaller
+towards the end, so that a few long pages do not leave a worker idle. Workers
+start from a fork server where the platform has one (plain fork is unsafe once
+the parent runs threads), else by spawn, and each builds its parser once. As
+with any start method but fork, a script that asks for workers must guard its
+entry point with ``if __name__ == "__main__":`` (``python -m harness`` and the
+``docharness`` command do).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from multiprocessing.context import BaseContext
+from pathlib import Path
+from types import MappingProxyType, TracebackType
+
+from harness.procedures.pages import PageTitles
+from harness.procedures.reading import Advance, PageReader, ReadPage, WalkedPage
+from harness.rst import Project
+
+_MAX_CHUNK = 16
+_IN_FLIGHT = 2  # chunks queued per worker, so that none waits for the next one
+
+# The reader of this worker process, made by _start.
+_READER: PageReader | None = None
+
+
+def cpu_count() -> int:
+    """The processors this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(len(os.sched_getaffinity(0)), 1)
+    return os.cpu_count() or 1
+
+
+def _start(
+    root: Path, name: str, constants: dict[str, str], substitutions: dict[str, str], track: bool
+) -> None:
+    global _READER
+    project = Project(root, name, MappingProxyType(constants), MappingProxyType(substitutions))
+    _READER = PageReader(project, track_inputs=track)
+
+
+def _reader() -> PageReader:
+    if _READER is None:
+        raise RuntimeError("a worker reads pages only after _start")
+    return _READER
+
+
+def _read_chunk(page_files: Sequence[Path]) -> list[ReadPage]:
+    return _reader().read_all(page_files, lambda done: None)
+
+
+def _walk_chunk(page_files: Sequence[Path], titles: Sequence[PageTitles]) -> list[WalkedPage]:
+    return _reader().walk_all(page_files, titles)
+
+
+def _context() -> BaseContext:
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+class ProcessReader:
+    """The two reading rounds of ``PageReader``, spread over ``workers`` processes."""
+
+    def __init__(self, project: Project, workers: int, *, track_inputs: bool) -> None:
+        context = _context()
+        arguments = (
+            project.root,
+            project.name,
+            dict(project.constants),
+            dict(project.substitutions),
+            track_inputs,
+        )
+        self.workers = [
+            ProcessPoolExecutor(1, mp_context=context, initializer=_start, initargs=arguments)
+            for _ in range(workers)
+        ]
+        self.owner: dict[Path, int] = {}  # page -> the worker holding its doctree
+
+    def __enter__(self) -> ProcessReader:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        for worker in self.workers:
+            worker.shutdown(wait=True, cancel_futures=True)
+
+    def read_all(self, page_files: Sequence[Path], advance: Advance) -> list[ReadPage]:
+        """Parse every page on some worker; ``advance`` as each chunk comes back."""
+        remaining = list(reversed(page_files))
+        running: dict[Future[list[ReadPage]], tuple[int, list[Path]]] = {}
+        found: dict[Path, ReadPage] = {}
+
+        def hand_out(worker: int) -> None:
+            size = max(1, min(_MAX_CHUNK, len(remaining) // (4 * len(self.workers))))
+            chunk = [remaining.pop() for _ in range(min(size, len(remaining)))]
+            if chunk:
+                running[self.workers[worker].submit(_read_chunk, chunk)] = (worker, chunk)
+
+        for _ in range(_IN_FLIGHT):
+            for worker in range(len(self.workers)):
+                hand_out(worker)
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                worker, chunk = running.pop(future)
+                for page_file, read in zip(chunk, future.result(), strict=True):
+                    found[page_file] = read
+                    self.owner[page_file] = worker
+                advance(len(chunk))
+                hand_out(worker)
+        return [found[page_file] for page_file in page_files]
+
+    def walk_all(
+        self, page_files: Sequence[Path], titles: Sequence[PageTitles]
+    ) -> list[WalkedPage]:
+        """Walk each page where it was parsed; pages not parsed yet go to the worker
+        with the fewest pages to parse."""
+        assigned: list[list[Path]] = [[] for _ in self.workers]
+        unread: list[list[Path]] = [[] for _ in self.workers]
+        for page_file in page_files:
+            worker = self.owner.get(page_file)
+            if worker is None:
+                worker = min(range(len(self.workers)), key=lambda index: len(unread[index]))
+                unread[worker].append(page_file)
+            assigned[worker].append(page_file)
+        futures = [
+            (pages, self.workers[worker].submit(_walk_chunk, pages, titles))
+            for worker, pages in enumerate(assigned)
+            if pages
+        ]
+        walked: dict[Path, WalkedPage] = {}
+        for pages, future in futures:
+            walked.update(zip(pages, future.result(), strict=True))
+        for page_file in page_files:
+            self.owner.pop(page_file, None)
+        return [walked[page_file] for page_file in page_files]
