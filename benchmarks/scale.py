@@ -1,14 +1,16 @@
 """How extraction grows with the size of a project.
 
-    python benchmarks/scale.py [CORPUS_DIR] [--sizes 200,1000,2000] [--jobs 1]
+    python benchmarks/scale.py [CORPUS_DIR] [--sizes 200,1000,2000] [--jobs 1] [--repeat 1]
 
 Builds projects of 200, 1,000 and 2,000 pages from copies of CORPUS_DIR's pages
 (default ../shared/corpus/app-services; labels and paths renamed per copy, in
 a scratch folder) and extracts each in a fresh process, reporting wall time,
-time per page and peak memory (the process's maximum resident set, less what
-the interpreter and imports took before extracting). Growth is called
-superlinear when a page costs more than 1.25 times as much at the largest size
-as at the smallest.
+time per page and peak memory: the process's maximum resident set, less what
+the interpreter and imports took before extracting (with ``--jobs`` above 1,
+the parent's alone: the workers are children of multiprocessing's fork
+server). With ``--repeat``, each figure is the median of that many fresh
+processes. Growth is called superlinear when a page costs more than 1.25
+times as much at the largest size as at the smallest.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,13 +40,11 @@ def _child(project: Path, jobs: int) -> None:
     extraction = extract_project(project, jobs=jobs)
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     report = {
         "pages": len(extraction.documents),
         "seconds": seconds,
         "peak_kb": peak,
         "start_kb": before,
-        "worker_peak_kb": workers,
     }
     print(json.dumps(report))
 
@@ -64,22 +65,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("corpus", type=Path, nargs="?", default=DEFAULT_CORPUS)
     parser.add_argument("--sizes", default="200,1000,2000", help="page counts, comma-separated")
     parser.add_argument("--jobs", type=int, default=1, help="processes that parse pages")
+    parser.add_argument("--repeat", type=int, default=1, help="fresh processes per size")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child is not None:
         _child(args.child, args.jobs)
         return 0
     sizes = [int(size) for size in args.sizes.split(",")]
-    print(f"copies of {args.corpus}; -j {args.jobs}; one fresh process per size")
+    print(f"copies of {args.corpus}; -j {args.jobs}; {args.repeat} fresh process(es) per size")
     rows = []
     with tempfile.TemporaryDirectory(prefix="docharness-scale-") as scratch:
         for size in sizes:
             project = build_scaled_project(args.corpus, size, Path(scratch) / str(size))
-            found = _measure(project, args.jobs)
-            rows.append((size, found))
+            runs = [_measure(project, args.jobs) for _ in range(args.repeat)]
+            rows.append(
+                (size, {key: statistics.median(run[key] for run in runs) for key in runs[0]})
+            )
     header = f"{'pages':>6}  {'time':>8}  {'ms/page':>8}  {'peak MB':>8}  {'MB/page':>8}"
-    if args.jobs > 1:
-        header += f"  {'worker MB':>9}"
     print(header)
     print("-" * len(header))
     per_page = []
@@ -90,8 +92,6 @@ def main(argv: list[str] | None = None) -> int:
             f"{size:>6}  {found['seconds']:>7.2f}s  {1000 * found['seconds'] / size:>8.1f}"
             f"  {found['peak_kb'] / 1024:>8.0f}  {used_mb / size:>8.3f}"
         )
-        if args.jobs > 1:
-            line += f"  {found['worker_peak_kb'] / 1024:>9.0f}"
         print(line)
     growth = per_page[-1] / per_page[0]
     verdict = "superlinear" if growth > SUPERLINEAR else "linear"
