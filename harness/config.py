@@ -17,6 +17,10 @@ from urllib.parse import urlsplit
 MODES = ("replay", "record", "live")
 
 
+class ConfigError(ValueError):
+    """``[tool.docharness]`` cannot be used; the message names pyproject.toml."""
+
+
 @dataclass(frozen=True)
 class ProjectConfig:
     docs: Path
@@ -34,13 +38,16 @@ def read_project_config(rootdir: Path) -> ProjectConfig:
         try:
             data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as error:
-            raise ValueError(f"{pyproject}: cannot read [tool.docharness]: {error}") from None
+            raise ConfigError(f"{pyproject}: malformed: {error}") from None
         tool = data.get("tool", {})
         found = tool.get("docharness", {}) if isinstance(tool, dict) else {}
         table = found if isinstance(found, dict) else {}
 
     def path(key: str, default: str) -> Path:
-        return rootdir / str(table.get(key, default))
+        value = table.get(key, default)
+        if not isinstance(value, str):
+            raise ConfigError(f"{pyproject}: [tool.docharness] {key} must be a string")
+        return rootdir / value
 
     catalogs = table.get("catalogs", [])
     return ProjectConfig(

@@ -8,7 +8,6 @@ file) into one ``docharness: error:`` line and exit code 2, never a traceback.
 from __future__ import annotations
 
 import json
-import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,13 +18,12 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
+from harness.config import ConfigError, read_project_config
 from harness.diagnostics import Diagnostic, Severity
 from harness.gherkin import check_features, write_features
 from harness.procedures import DEFAULT_CACHE_DIR, Extraction, extract_project, lint_codes
 from harness.rst import ProjectError
 
-DEFAULT_DOCS = "docs"
-DEFAULT_FEATURES = "features"
 PROGRESS_MIN_PAGES = 20
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -75,21 +73,14 @@ class ProgressBar:
             self._bar[0].stop()
 
 
-def _setting(key: str, default: str) -> Path:
-    """``[tool.docharness] <key>`` from ./pyproject.toml, else ``default``."""
-    config_file = Path("pyproject.toml")
-    if not config_file.is_file():
-        return Path(default)
+def _setting(key: str) -> Path:
+    """``[tool.docharness] <key>`` from ./pyproject.toml, or its default."""
     try:
-        config = tomllib.loads(config_file.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise UsageProblem(f"{config_file}: malformed: {error}") from None
-    tool = config.get("tool")
-    section = tool.get("docharness") if isinstance(tool, dict) else None
-    value = section.get(key, default) if isinstance(section, dict) else default
-    if not isinstance(value, str):
-        raise UsageProblem(f"{config_file}: [tool.docharness] {key} must be a string")
-    return Path(value)
+        config = read_project_config(Path("."))
+    except ConfigError as error:
+        raise UsageProblem(str(error)) from None
+    path: Path = getattr(config, key)
+    return path
 
 
 def _jobs(ctx: click.Context, param: click.Parameter, value: str) -> int:
@@ -221,8 +212,8 @@ def extract(
       2  could not run (no snooty.toml, unreadable or unwritable files)
     """
     try:
-        docs = docs or _setting("docs", DEFAULT_DOCS)
-        out_dir = output or _setting("features", DEFAULT_FEATURES)
+        docs = docs or _setting("docs")
+        out_dir = output or _setting("features")
         extraction = _read_project(docs, Reading(jobs, cache_dir, no_cache))
         diagnostics = [d for d in _diagnostics(extraction) if d.severity is not Severity.INFO]
         for diagnostic in diagnostics:
@@ -304,9 +295,7 @@ def lint(
             click.echo(f"{entry.code}  {entry.severity.value:<7}  {entry.meaning}")
         return 0
     try:
-        extraction = _read_project(
-            docs or _setting("docs", DEFAULT_DOCS), Reading(jobs, cache_dir, no_cache)
-        )
+        extraction = _read_project(docs or _setting("docs"), Reading(jobs, cache_dir, no_cache))
     except (ProjectError, UsageProblem, OSError) as error:
         return _fail(str(error))
     diagnostics = _diagnostics(extraction)

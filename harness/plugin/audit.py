@@ -14,10 +14,15 @@ from pathlib import Path
 
 from harness.emulator.contract import load_spec, validate_interaction
 from harness.gherkin import is_generated
-from harness.plugin.cassettes import REDACTED, CassetteError, cassette_path, load_interactions
+from harness.plugin.cassettes import (
+    REDACTED,
+    TOKEN_FIELDS,
+    CassetteError,
+    cassette_path,
+    load_interactions,
+)
 
 _ID_TAG = re.compile(r"(?:^|\s)@id:(\S+)")
-_TOKEN_FIELDS = ("access_token", "refresh_token")
 
 
 @dataclass(frozen=True, order=True)
@@ -64,7 +69,7 @@ def _credentials(path: Path, text: str) -> Iterator[Finding]:
         except ValueError:
             continue
         if isinstance(payload, dict) and any(
-            not str(payload[key]).startswith(REDACTED) for key in _TOKEN_FIELDS if key in payload
+            not str(payload[key]).startswith(REDACTED) for key in TOKEN_FIELDS if key in payload
         ):
             yield Finding(str(path), number, "an access or refresh token was recorded")
 

@@ -38,7 +38,7 @@ from harness.fileio import write_atomic
 REDACTED = "REDACTED"
 CANONICAL_ORIGIN = "https://services.cloud.mongodb.com"
 _AUTH_PATHS = ("/auth/providers/mongodb-cloud/login", "/auth/session")
-_TOKEN_FIELDS = ("access_token", "refresh_token")
+TOKEN_FIELDS = ("access_token", "refresh_token")
 _KEPT_RESPONSE_HEADERS = {"content-type", "retry-after", "location"}
 _OBJECT_ID = re.compile(r"(?<![0-9a-fA-F])[0-9a-fA-F]{24}(?![0-9a-fA-F])")
 
@@ -99,8 +99,8 @@ class Scrubber:
     def response(self, response: dict[str, Any]) -> dict[str, Any]:
         body = response.get("body", {}).get("string", b"")
         payload = _body_json(body)
-        if isinstance(payload, dict) and any(k in payload for k in _TOKEN_FIELDS):
-            for key in _TOKEN_FIELDS:
+        if isinstance(payload, dict) and any(k in payload for k in TOKEN_FIELDS):
+            for key in TOKEN_FIELDS:
                 if key in payload:
                     self.remember(payload[key])
                     payload[key] = f"{REDACTED}-{key.upper().replace('_', '-')}"
