@@ -63,6 +63,7 @@ class ProcedureResult:
     steps: tuple[StepResult, ...]
     tab: str = ""
     preconditions: tuple[StepResult, ...] = ()
+    undiscarded_drafts: tuple[str, ...] = ()  # drafts cleanup could not discard: the app is dirty
 
     @property
     def passed(self) -> bool:
@@ -156,6 +157,7 @@ def loads(text: str, source: str = "results.json") -> RunResult:
                             tab=proc.get("tab", ""),
                             steps=tuple(_step(s) for s in proc["steps"]),
                             preconditions=tuple(_step(s) for s in proc.get("preconditions", ())),
+                            undiscarded_drafts=tuple(proc.get("undiscarded_drafts", ())),
                         )
                         for proc in page["procedures"]
                     ),

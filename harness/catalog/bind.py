@@ -45,15 +45,36 @@ def _matches(entry: StepEntry, sentence: Sentence, kind: str, tags: frozenset[st
     return all(p.search(sentence.text) for p in entry.phrases)
 
 
+def claimed_words(catalog: Catalog, sentence: Sentence) -> frozenset[str]:
+    """The catalog's claim words (negations, states) that the sentence uses."""
+    plain = sentence.plain
+    return frozenset(
+        word for word in catalog.claim_words if re.search(rf"\b{re.escape(word)}\b", plain)
+    )
+
+
 def bind(
     catalog: Catalog, text: str, kind: str, tags: frozenset[str] = frozenset()
 ) -> Bound | Unbound:
     """The single most specific entry matching ``text`` in a scenario with ``tags``.
 
-    A tie is reported as unbound, never settled silently.
+    An outcome binds only to an entry that checks every claim word it uses:
+    "not terminated" or "paused" is never verified by an entry that checks
+    "terminated". A tie is reported as unbound, never settled silently.
     """
     sentence = Sentence.parse(text)
-    candidates = [e for e in catalog.steps if _matches(e, sentence, kind, tags)]
+    matching = [e for e in catalog.steps if _matches(e, sentence, kind, tags)]
+    claimed = claimed_words(catalog, sentence) if kind == "outcome" else frozenset()
+    candidates = [e for e in matching if claimed <= e.claims]
+    if matching and not candidates:
+        unchecked = sorted(claimed - matching[0].claims)
+        words = ", ".join(f'"{w}"' for w in unchecked)
+        return Unbound(
+            sentence,
+            kind,
+            f"the {kind} claims {words}, which no catalog entry checks "
+            f"({matching[0].id} checks only {', '.join(sorted(matching[0].claims))})",
+        )
     if not candidates:
         labels = ", ".join(f'"{label}"' for label in sentence.labels) or "no UI labels"
         return Unbound(sentence, kind, f"no catalog entry matches this {kind} ({labels})")

@@ -24,6 +24,7 @@ _STEP_KEYS = {
     "operation",
     "args",
     "form",
+    "claims",
     "why",
 }
 _PRECONDITION_KEYS = {"id", "applies_to", "text", "check", "args", "establish"}
@@ -98,6 +99,7 @@ def _step(raw: Mapping[str, Any], where: str, known_operations: frozenset[str] |
         operation=operation,
         args=_pairs(raw.get("args", {}), where, "args"),
         form=_pairs(raw.get("form", {}), where, "form"),
+        claims=frozenset(c.lower() for c in _strings(raw.get("claims", []), where, "claims")),
         why=str(raw.get("why", "")),
     )
 
@@ -138,15 +140,20 @@ def parse_catalog(
     preconditions: list[Precondition] = []
     seen: dict[str, str] = {}
     names: list[str] = []
+    claim_words: set[str] = set()
     for name, text in sources:
         names.append(name)
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             raise CatalogError(f"{name}: {error}") from None
-        unknown = set(data) - {"step", "precondition"}
+        unknown = set(data) - {"step", "precondition", "claims"}
         if unknown:
             raise CatalogError(f"{name}:1: unknown table(s) {', '.join(sorted(unknown))}")
+        claims = data.get("claims", {})
+        if not isinstance(claims, Mapping) or set(claims) - {"words"}:
+            raise CatalogError(f"{name}:1: [claims] holds only `words`, a list of strings")
+        claim_words.update(w.lower() for w in _strings(claims.get("words", []), name, "words"))
         for table in ("step", "precondition"):
             for index, raw in enumerate(data.get(table, [])):
                 if "id" not in raw:
@@ -162,7 +169,19 @@ def parse_catalog(
                     steps.append(_step(raw, where, known_operations))
                 else:
                     preconditions.append(_precondition(raw, where, known_operations))
-    return Catalog(steps=tuple(steps), preconditions=tuple(preconditions), files=tuple(names))
+    for entry in steps:
+        unknown_claims = entry.claims - claim_words
+        if unknown_claims:
+            raise CatalogError(
+                f"{entry.source}: `claims` names {', '.join(sorted(unknown_claims))}, "
+                "not in any [claims] words"
+            )
+    return Catalog(
+        steps=tuple(steps),
+        preconditions=tuple(preconditions),
+        files=tuple(names),
+        claim_words=frozenset(claim_words),
+    )
 
 
 def load_catalog(

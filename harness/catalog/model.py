@@ -27,6 +27,7 @@ class StepEntry:
     operation: str = ""
     args: tuple[tuple[str, str], ...] = ()
     form: tuple[tuple[str, str], ...] = ()
+    claims: frozenset[str] = frozenset()  # the claim words (Catalog.claim_words) it checks
     why: str = ""
 
     @property
@@ -54,6 +55,9 @@ class Catalog:
     steps: tuple[StepEntry, ...]
     preconditions: tuple[Precondition, ...] = ()
     files: tuple[str, ...] = field(default=())
+    # Words that change what an outcome claims (negations, states): an outcome
+    # sentence binds only to an entry whose `claims` list every such word in it.
+    claim_words: frozenset[str] = frozenset()
 
     def preconditions_for(self, tags: frozenset[str]) -> tuple[Precondition, ...]:
         return tuple(p for p in self.preconditions if p.applies_to & tags)

@@ -20,7 +20,10 @@ _OUR_TAGS = ("id:", "page:", "label:", "tab:", "from:")
 
 
 def _conclude(docharness_scenario: ScenarioRun) -> None:
-    """Runs after the last step: unbound steps fail the scenario unless allowed."""
+    """Runs after the last step: a failed precondition, or unbound steps unless allowed,
+    fail the scenario."""
+    if docharness_scenario.blocked:
+        pytest.fail(docharness_scenario.blocked, pytrace=False)
     summary = docharness_scenario.unbound_summary()
     if summary and not docharness_scenario.allow_unbound:
         pytest.fail(summary, pytrace=False)

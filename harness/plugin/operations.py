@@ -10,14 +10,36 @@ behave as the page says.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import json
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from harness.adminapi import AdminClient, Deployment, NotFoundError, SyncState
+from harness.adminapi.sync import (
+    DEFAULT_PARTITION_PERMISSIONS,
+    partition_sync_patch,
+    sync_state_from_config,
+    terminate_patch,
+)
 
 
 class CheckFailed(Exception):
     """The product answered, and the answer contradicts the page."""
+
+
+@dataclass(frozen=True)
+class FormCheck:
+    """A form value compared with the deployed configuration after this scenario's deployment."""
+
+    name: str  # the form field, as the catalog's `form` names it
+    expected: str
+    found: str
+    evidence: str  # which read showed ``found``
+
+    @property
+    def holds(self) -> bool:
+        return self.expected == self.found
 
 
 @dataclass
@@ -30,8 +52,10 @@ class ScenarioState:
     service_id: str = ""
     draft_id: str = ""
     drafts_opened: list[str] = field(default_factory=list)
-    deployment: Deployment | None = None
+    deployment: Deployment | None = None  # the deployment this scenario created
     form: dict[str, str] = field(default_factory=dict)
+    staged: dict[str, Any] = field(default_factory=dict)  # the config change this scenario staged
+    form_checks: list[FormCheck] = field(default_factory=list)  # read back after deploying
 
     def linked_cluster(self, *, fresh: bool = False) -> str:
         """The id of the app's mongodb-atlas service, asked once per scenario (or again)."""
@@ -44,6 +68,29 @@ class ScenarioState:
 
     def sync_state(self) -> SyncState:
         return self.client.get_sync_state(self.linked_cluster())
+
+    def deployed_sync_state(self) -> SyncState:
+        """The sync settings as deployed, never as a draft shows them.
+
+        The Admin API answers a config read with the caller's draft view while
+        that user has a draft open, and has no read that ignores it; so this
+        reads only when the app lists no draft of this user.
+        """
+        user = self.client.user_id
+        open_drafts = [d.id for d in self.client.list_drafts() if not user or d.user_id == user]
+        if open_drafts:
+            raise CheckFailed(
+                f"draft {', '.join(open_drafts)} is still open, so the configuration read "
+                "would show the draft, not what is deployed"
+            )
+        return sync_state_from_config(self.client.get_service_config(self.linked_cluster()))
+
+    def stage_change(self, change: Mapping[str, Any]) -> str:
+        """Put ``change`` into the user's draft and remember it for the review step."""
+        draft = self.stage()
+        self.client.patch_service_config(self.linked_cluster(), change)
+        self.staged = _merge(self.staged, change)
+        return draft
 
     def stage(self) -> str:
         """Open (or reuse) the user's draft, as the UI does before its first change."""
@@ -73,6 +120,40 @@ def _describe(state: SyncState) -> str:
     return repr(state.state) if state.state else "'' (terminated)"
 
 
+def _merge(base: Mapping[str, Any], change: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in change.items():
+        old = merged.get(key)
+        both = isinstance(old, Mapping) and isinstance(value, Mapping)
+        merged[key] = _merge(old, value) if both else value  # type: ignore[arg-type]
+    return merged
+
+
+def _leaves(change: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    for key, value in change.items():
+        if isinstance(value, Mapping):
+            yield from _leaves(value)
+        else:
+            yield key, value
+
+
+def _added_lines(diffs: tuple[str, ...]) -> set[str]:
+    """The lines a unified diff adds, stripped of the marker, indentation and trailing comma."""
+    return {
+        line[1:].strip().rstrip(",")
+        for text in diffs
+        for line in text.splitlines()
+        if line.startswith("+") and not line.startswith("+++")
+    }
+
+
+def _form_value(value: object) -> str:
+    """A read-back value as the catalog's `form` writes it (booleans as "true"/"false")."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def expect_sync_state(state: ScenarioState, args: Mapping[str, str]) -> str:
     expected = args.get("state", "")
     found = state.sync_state()
@@ -87,8 +168,7 @@ def stage_terminate_sync(state: ScenarioState, args: Mapping[str, str]) -> str:
         raise CheckFailed(
             f"the page terminates an enabled Sync, but the sync state is {_describe(found)}"
         )
-    draft = state.stage()
-    state.client.terminate_sync(state.linked_cluster())
+    draft = state.stage_change(terminate_patch(found))
     staged = state.sync_state()
     if staged.state != "":
         raise CheckFailed(f"after terminating, the sync state reads {_describe(staged)}")
@@ -109,13 +189,14 @@ def stage_enable_sync(state: ScenarioState, args: Mapping[str, str]) -> str:
         raise CheckFailed(
             f"the form has no {' or '.join(missing)}: an earlier step of the page should set it"
         )
-    draft = state.stage()
-    state.client.enable_partition_sync(
-        state.linked_cluster(),
-        database_name=form["database_name"],
-        partition_key=form["partition_key"],
-        development_mode=form.get("development_mode") == "true",
+    change = partition_sync_patch(
+        form["database_name"],
+        form["partition_key"],
+        "string",
+        form.get("development_mode") == "true",
+        DEFAULT_PARTITION_PERMISSIONS,
     )
+    draft = state.stage_change(change)
     staged = state.sync_state()
     if staged.state != "enabled":
         raise CheckFailed(f"after enabling, the sync state reads {_describe(staged)}")
@@ -132,7 +213,22 @@ def review_draft(state: ScenarioState, args: Mapping[str, str]) -> str:
     diff = state.client.diff_draft(state.draft_id)
     if not diff.diffs:
         raise CheckFailed(f"draft {state.draft_id} shows no changes to review")
-    return f"draft {state.draft_id} lists {len(diff.diffs)} change(s)"
+    if not state.staged:
+        raise CheckFailed(
+            f"draft {state.draft_id} lists changes, but no earlier step of this scenario staged one"
+        )
+    added = _added_lines(diff.diffs)
+    missing = [
+        f"{key} = {json.dumps(value)}"
+        for key, value in _leaves(state.staged)
+        if f"{json.dumps(key)}: {json.dumps(value)}" not in added
+    ]
+    if missing:
+        raise CheckFailed(
+            f"the diff of draft {state.draft_id} does not show this scenario's change "
+            f"({', '.join(missing)})"
+        )
+    return f"draft {state.draft_id} shows the staged change ({len(diff.diffs)} file(s) changed)"
 
 
 def deploy_draft(state: ScenarioState, args: Mapping[str, str]) -> str:
@@ -143,21 +239,51 @@ def deploy_draft(state: ScenarioState, args: Mapping[str, str]) -> str:
     state.deployment = state.client.wait_for_deployment(
         created.id, timeout=state.deploy_timeout, interval=state.poll_interval
     )
+    if state.form:
+        read_back_form(state)
     return f"deployment {created.id} is successful"
 
 
+def read_back_form(state: ScenarioState) -> None:
+    """Compare every form value with the deployed sync settings of the same name.
+
+    A field the settings do not hold (no attribute of that name) is left
+    unchecked, so the step that set it stays ui-only.
+    """
+    deployment = state.deployment.id if state.deployment else "?"
+    deployed = state.deployed_sync_state()
+    evidence = f"deployed sync config read after deployment {deployment}"
+    for name, expected in state.form.items():
+        if hasattr(deployed, name):
+            found = _form_value(getattr(deployed, name))
+            state.form_checks.append(FormCheck(name, expected, found, evidence))
+
+
 def expect_deployed_sync_state(state: ScenarioState, args: Mapping[str, str]) -> str:
-    deployments = state.client.list_deployments()
-    if not deployments or deployments[0].status != "successful":
-        latest = deployments[0].status if deployments else "none"
-        raise CheckFailed(f"the latest deployment is not successful (it is {latest})")
-    return f"latest deployment successful; {expect_sync_state(state, args)}"
+    """The outcome of this scenario's deployment: it ended successful, and what it deployed."""
+    if state.deployment is None:
+        raise CheckFailed(
+            "no step of this scenario deployed a change, so there is no deployment to be successful"
+        )
+    deployment = state.client.get_deployment(state.deployment.id)
+    if deployment.status != "successful":
+        raise CheckFailed(f"deployment {deployment.id} is {deployment.status!r}, not successful")
+    expected = args.get("state", "")
+    found = state.deployed_sync_state()
+    if found.state != expected:
+        raise CheckFailed(
+            f"after deployment {deployment.id} the deployed sync state is {_describe(found)}, "
+            f"expected {expected!r}"
+        )
+    return f"deployment {deployment.id} successful; deployed sync state is {expected!r}"
 
 
 def terminate_and_deploy(state: ScenarioState, args: Mapping[str, str]) -> str:
     """Put the app in the terminated state a re-enable procedure starts from."""
     stage_terminate_sync(state, args)
     deploy_draft(state, args)
+    # The page's own steps must stage and deploy their change themselves.
+    state.staged, state.deployment = {}, None
     return "sync terminated and deployed"
 
 
@@ -173,7 +299,9 @@ OPERATIONS: Mapping[str, OperationSpec] = {
     "review_draft": OperationSpec(review_draft, False, "the open draft lists changes"),
     "deploy_draft": OperationSpec(deploy_draft, True, "deploy the draft and wait for success"),
     "expect_deployed_sync_state": OperationSpec(
-        expect_deployed_sync_state, False, "latest deployment successful and sync state `state`"
+        expect_deployed_sync_state,
+        False,
+        "this scenario's deployment successful and deployed sync state `state`",
     ),
     "terminate_and_deploy": OperationSpec(
         terminate_and_deploy, True, "terminate Sync and deploy (a precondition)"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -13,7 +13,7 @@ from vcr.errors import CannotOverwriteExistingCassetteException
 from harness.adminapi import AdminClientError, Exchange
 from harness.catalog import Bound, Catalog, Precondition, Result, Sentence, StepEntry, bind
 from harness.plugin.features import doc_location
-from harness.plugin.operations import OPERATIONS, CheckFailed, ScenarioState
+from harness.plugin.operations import OPERATIONS, CheckFailed, FormCheck, ScenarioState
 from harness.results import ApiCall, ProcedureResult, StepResult, StepStatus
 
 # Errors that mean "the product or its recording answered differently than the page
@@ -25,6 +25,9 @@ _STEP_ERRORS: tuple[type[Exception], ...] = (
     AdminClientError,
     CannotOverwriteExistingCassetteException,
 )
+
+
+CLEANUP_ATTEMPTS = 3
 
 
 class StepFailure(Exception):
@@ -116,6 +119,10 @@ class ScenarioRun:
     preconditions: list[StepResult] = field(default_factory=list)
     calls: list[ApiCall] = field(default_factory=list)
     failed: bool = False
+    blocked: str = ""  # why steps that change the app must not run (a failed precondition)
+    stopped: bool = False  # a step was skipped for ``blocked``: every later step is skipped too
+    form_origin: dict[str, int] = field(default_factory=dict)  # form field -> index in results
+    undiscarded_drafts: list[str] = field(default_factory=list)
 
     def on_exchange(self, exchange: Exchange) -> None:
         self.calls.append(
@@ -158,6 +165,8 @@ class ScenarioRun:
                     message, error, again = self._run(precondition.check, args)
                     calls += again
                     message = f"established: {established}; {message}" if not error else message
+            if error and not self.blocked:
+                self.blocked = f"precondition {precondition.id!r} does not hold: {error}"
             self.preconditions.append(
                 StepResult(
                     keyword="Given",
@@ -204,11 +213,23 @@ class ScenarioRun:
             )
             return
         entry = binding.entry
+        changes_app = bool(entry.operation) and OPERATIONS[entry.operation].changes_app
+        if self.blocked and (changes_app or self.stopped):
+            self.stopped = True
+            self._record(
+                ref,
+                StepStatus.SKIPPED,
+                started,
+                catalog_entry=entry.id,
+                reason=f"not run: {self.blocked}, and this step would change the app",
+            )
+            return
         try:
             for name, template in entry.form:
                 self.state.form[name] = _resolve(
                     template, entry, binding.sentence.labels, binding.sentence.literals
                 )
+                self.form_origin[name] = len(self.results)
         except CheckFailed as mismatch:
             self._fail(ref, entry, started, str(mismatch), ())
         if entry.result is Result.UI_ONLY:
@@ -220,6 +241,30 @@ class ScenarioRun:
         self._record(
             ref, StepStatus.VERIFIED, started, catalog_entry=entry.id, reason=message, calls=calls
         )
+        self._settle_form_checks()
+
+    def _settle_form_checks(self) -> None:
+        """Mark the form steps whose values the deployed configuration confirmed, or fail one."""
+        checks: dict[int, list[FormCheck]] = {}
+        for check in self.state.form_checks:
+            if check.name in self.form_origin:
+                checks.setdefault(self.form_origin[check.name], []).append(check)
+        self.state.form_checks.clear()
+        for index, found in sorted(checks.items()):
+            step = self.results[index]
+            wrong = [c for c in found if not c.holds]
+            if wrong:
+                error = "; ".join(
+                    f"{c.name} is {c.found!r} in the {c.evidence}, but the page sets {c.expected!r}"
+                    for c in wrong
+                )
+                self.failed = True
+                self.results[index] = replace(step, status=StepStatus.FAILED, error=error)
+                raise StepFailure(f"{step.path}:{step.line}: {step.text}\n  {error}")
+            if step.status is StepStatus.UI_ONLY:
+                values = ", ".join(f"{c.name} = {c.found!r}" for c in found)
+                reason = f"confirmed by the {found[0].evidence}: {values}"
+                self.results[index] = replace(step, status=StepStatus.VERIFIED, reason=reason)
 
     def _fail(
         self, ref: StepRef, entry: StepEntry, started: float, error: str, calls: tuple[ApiCall, ...]
@@ -255,16 +300,28 @@ class ScenarioRun:
             steps=(*self.results, *skipped),
             tab=self.info.tab,
             preconditions=tuple(self.preconditions),
+            undiscarded_drafts=tuple(self.undiscarded_drafts),
         )
 
-    def cleanup(self) -> None:
-        """Discard the drafts this scenario opened and left open, so the app is not left dirty."""
+    def cleanup(self, attempts: int = CLEANUP_ATTEMPTS) -> None:
+        """Discard the drafts this scenario opened and left open, so the app is not left dirty.
+
+        Each attempt lists the drafts again (the client retries each request
+        itself too); a draft still open after the last attempt is kept in
+        ``undiscarded_drafts`` for the summary and results.json.
+        """
         if not self.state.drafts_opened:
             return
-        try:
-            open_ids = {draft.id for draft in self.state.client.list_drafts()}
-            for draft_id in self.state.drafts_opened:
-                if draft_id in open_ids:
+        left = list(self.state.drafts_opened)
+        for _ in range(attempts):
+            try:
+                open_ids = {draft.id for draft in self.state.client.list_drafts()}
+                left = [draft_id for draft_id in left if draft_id in open_ids]
+                for draft_id in list(left):
                     self.state.client.discard_draft(draft_id)
-        except _STEP_ERRORS:
-            pass  # the scenario already reports why the product misbehaved
+                    left.remove(draft_id)
+            except _STEP_ERRORS:
+                continue  # try again; what is left is reported below
+            if not left:
+                return
+        self.undiscarded_drafts = left
