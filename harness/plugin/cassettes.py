@@ -28,6 +28,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import vcr
 import yaml
+from vcr.errors import CannotOverwriteExistingCassetteException
 from vcr.persisters.filesystem import CassetteNotFoundError
 from vcr.record_mode import RecordMode
 from vcr.request import Request
@@ -63,6 +64,47 @@ def _body_json(body: bytes | str | None) -> Any:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError):
         return body
+
+
+@dataclass
+class RecordedOrder:
+    """A vcrpy matcher that accepts only the recording's next unplayed request.
+
+    vcrpy alone plays any unplayed interaction that matches, in any order, so a
+    run that skipped or swapped steps could still be answered from the
+    recording. With this matcher, replay is as strict as the product: the run
+    must send the recorded requests in the recorded order.
+    """
+
+    cassette: Any = None  # vcr.cassette.Cassette, set once the cassette is open
+
+    def match(self, r1: Request, r2: Request) -> None:
+        if self.cassette is None:
+            return
+        played = self.cassette.play_count
+        data = self.cassette.data
+        if played >= len(data) or data[played][0] is not r2:
+            raise AssertionError("not the recording's next request")
+
+
+def _describe(request: Request) -> str:
+    body = _body_json(request.body)
+    shown = "" if body is None or _is_auth(request.path) else f" {json.dumps(body)[:200]}"
+    return f"{request.method} {request.path}{shown}"
+
+
+def divergence(error: CannotOverwriteExistingCassetteException) -> str:
+    """Why replay refused a request: what the run sent, and what the recording has next."""
+    cassette = error.cassette
+    sent = _describe(error.failed_request)
+    played, total = cassette.play_count, len(cassette.data)
+    if played >= total:
+        expected = f"the recording has no more requests (all {total} were played)"
+    else:
+        expected = f"the recording's next request (#{played + 1} of {total}) is " + _describe(
+            cassette.data[played][0]
+        )
+    return f"replay: this step sent {sent}, but {expected}"
 
 
 def match_body(r1: Request, r2: Request) -> None:
@@ -303,13 +345,16 @@ def use_cassette(
         )
     recorder = vcr.VCR(
         record_mode=RecordMode.ALL if record else RecordMode.NONE,
-        match_on=("method", "path", "query", "docharness_body"),
+        match_on=("method", "path", "query", "docharness_body", "docharness_order"),
         before_record_request=scrubber.request,
         before_record_response=scrubber.response,
         decode_compressed_response=True,
         drop_unused_requests=record,  # re-recording replaces the file, never merges into it
     )
+    order = RecordedOrder()
     recorder.register_matcher("docharness_body", match_body)
+    recorder.register_matcher("docharness_order", order.match)
     recorder.register_persister(Persister.configured(scrubber, group_id, app_id))
-    with recorder.use_cassette(str(path)):
+    with recorder.use_cassette(str(path)) as cassette:
+        order.cassette = cassette
         yield

@@ -55,6 +55,7 @@ class ScenarioState:
     deployment: Deployment | None = None  # the deployment this scenario created
     form: dict[str, str] = field(default_factory=dict)
     staged: dict[str, Any] = field(default_factory=dict)  # the config change this scenario staged
+    reviewed: str = ""  # the draft whose diff a review step showed (its modal holds Deploy)
     form_checks: list[FormCheck] = field(default_factory=list)  # read back after deploying
 
     def linked_cluster(self, *, fresh: bool = False) -> str:
@@ -203,6 +204,13 @@ def stage_enable_sync(state: ScenarioState, args: Mapping[str, str]) -> str:
     return f"partition sync on {form['partition_key']!r} staged in draft {draft}"
 
 
+def follow_missing_procedure(state: ScenarioState, args: Mapping[str, str]) -> str:
+    raise CheckFailed(
+        f"the page sends the reader to the steps in {state.form.get('link', '?')!r}, and there "
+        "are none there: fix the link (see `docharness lint`, DH205/DH206)"
+    )
+
+
 def review_draft(state: ScenarioState, args: Mapping[str, str]) -> str:
     drafts = state.client.list_drafts()
     if not drafts:
@@ -228,12 +236,18 @@ def review_draft(state: ScenarioState, args: Mapping[str, str]) -> str:
             f"the diff of draft {state.draft_id} does not show this scenario's change "
             f"({', '.join(missing)})"
         )
+    state.reviewed = state.draft_id
     return f"draft {state.draft_id} shows the staged change ({len(diff.diffs)} file(s) changed)"
 
 
 def deploy_draft(state: ScenarioState, args: Mapping[str, str]) -> str:
     if not state.draft_id:
         raise CheckFailed("there is no draft to deploy: no earlier step staged a change")
+    if state.reviewed != state.draft_id:
+        raise CheckFailed(
+            f"draft {state.draft_id} was not reviewed: the Deploy button is in the modal that "
+            "Review & Deploy opens, and no earlier step opened it"
+        )
     created = state.client.deploy_draft(state.draft_id)
     state.draft_id = ""
     state.deployment = state.client.wait_for_deployment(
@@ -281,6 +295,7 @@ def expect_deployed_sync_state(state: ScenarioState, args: Mapping[str, str]) ->
 def terminate_and_deploy(state: ScenarioState, args: Mapping[str, str]) -> str:
     """Put the app in the terminated state a re-enable procedure starts from."""
     stage_terminate_sync(state, args)
+    review_draft(state, args)
     deploy_draft(state, args)
     # The page's own steps must stage and deploy their change themselves.
     state.staged, state.deployment = {}, None
@@ -295,6 +310,9 @@ OPERATIONS: Mapping[str, OperationSpec] = {
     ),
     "stage_enable_sync": OperationSpec(
         stage_enable_sync, True, "stage the sync configuration the form holds in a draft"
+    ),
+    "follow_missing_procedure": OperationSpec(
+        follow_missing_procedure, False, "fails: the linked page has no procedure to follow"
     ),
     "review_draft": OperationSpec(review_draft, False, "the open draft lists changes"),
     "deploy_draft": OperationSpec(deploy_draft, True, "deploy the draft and wait for success"),

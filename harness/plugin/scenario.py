@@ -12,6 +12,7 @@ from vcr.errors import CannotOverwriteExistingCassetteException
 
 from harness.adminapi import AdminClientError, Exchange
 from harness.catalog import Bound, Catalog, Precondition, Result, Sentence, StepEntry, bind
+from harness.plugin.cassettes import divergence
 from harness.plugin.features import doc_location
 from harness.plugin.operations import OPERATIONS, CheckFailed, FormCheck, ScenarioState
 from harness.results import ApiCall, ProcedureResult, StepResult, StepStatus
@@ -140,10 +141,10 @@ class ScenarioRun:
         try:
             message = OPERATIONS[operation].run(self.state, args)
         except CannotOverwriteExistingCassetteException as error:
-            asked = str(error).split("\n", 1)[0]
             return (
                 "",
-                f"{asked} (re-record with `docharness run --record`)",
+                f"{divergence(error)} (the page and the recording differ: re-record with "
+                "`docharness run --record` if the page is right)",
                 tuple(self.calls[start:]),
             )
         except _STEP_ERRORS as error:

@@ -23,7 +23,7 @@ from harness.procedures.codes import (
     severity_of,
 )
 from harness.procedures.extract import DocReference
-from harness.procedures.model import Document, Procedure
+from harness.procedures.model import Document, Link, Procedure, Step, StepKind
 from harness.procedures.pages import (
     FoundProcedure,
     PageResult,
@@ -264,6 +264,7 @@ def _finish(
         found = borrow(entry)
         if isinstance(found, Diagnostic):
             cross_page.append(found)
+            procedures.append(_broken_link(entry, found))
         elif isinstance(found, _Borrowed):
             owner = entry.where.owner()
             procedures.append(
@@ -288,6 +289,31 @@ def _finish(
         diagnostics=diagnostics,
     )
     return document, tuple(cross_page)
+
+
+def _broken_link(entry: DocReference, problem: Diagnostic) -> Procedure:
+    """A procedure whose one step is the link that leads nowhere, so that running the
+    page fails at the link's line instead of the section's scenario vanishing."""
+    owner = entry.where.owner()
+    target = f"`{entry.target}`"
+    text = problem.message.replace(f"follows the steps of {entry.target}", "follow the steps in", 1)
+    step = Step(
+        number="1",
+        kind=StepKind.ACTION,
+        text=text.replace("follow the steps in", f"follow the steps in {target}", 1),
+        location=entry.location,
+        literals=(entry.target,),
+        links=(Link(entry.role, entry.target, entry.target),),
+    )
+    return Procedure(
+        id="",
+        title=owner.title,
+        location=entry.location,
+        steps=(step,),
+        section_path=tuple(section.title for section in entry.where.sections),
+        labels=owner.labels,
+        tab=entry.where.tabs[-1] if entry.where.tabs else "",
+    )
 
 
 def _with_ids(page: str, procedures: Sequence[Procedure]) -> tuple[Procedure, ...]:
