@@ -7,12 +7,12 @@ override them.
 
 from __future__ import annotations
 
-import ipaddress
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+
+# tomllib, ipaddress and urllib are imported where used: pytest loads this module
+# (through the plugin) in every project where docharness is installed.
 
 MODES = ("replay", "record", "live")
 
@@ -32,6 +32,8 @@ class ProjectConfig:
 
 def read_project_config(rootdir: Path) -> ProjectConfig:
     """``[tool.docharness]`` from ``rootdir/pyproject.toml``, paths made absolute."""
+    import tomllib
+
     table: Mapping[str, object] = {}
     pyproject = rootdir / "pyproject.toml"
     if pyproject.is_file():
@@ -61,6 +63,9 @@ def read_project_config(rootdir: Path) -> ProjectConfig:
 
 def is_loopback(url: str) -> bool:
     """True for http(s) URLs on 127.0.0.0/8, ::1 or localhost: the local emulator's home."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
     host = urlsplit(url).hostname or ""
     if host == "localhost":
         return True

@@ -1,18 +1,67 @@
-"""The ``docharness`` command: one sub-command per thing a user wants done."""
+"""The ``docharness`` command: one sub-command per thing a user wants done.
+
+Sub-commands load on first use (:class:`LazyGroup`): ``extract`` and ``lint``
+never pay for pytest, the emulator's web stack or the OpenAPI validator, and
+``docharness --help`` loads none of the sub-commands.
+"""
 
 from __future__ import annotations
+
+import importlib
 
 import click
 
 from harness import __version__
-from harness.cli.cassettes import cassettes
-from harness.cli.emulator import emulator
-from harness.cli.extract import extract, lint
-from harness.cli.report import report
-from harness.cli.run import run
+
+# name -> (module, attribute, its short help: what `docharness --help` lists, a test keeps it true)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "extract": (
+        "harness.cli.extract",
+        "extract",
+        "Write the procedures of DOCS as Gherkin .feature files.",
+    ),
+    "lint": ("harness.cli.extract", "lint", "Report markup in DOCS that readers would see broken."),
+    "run": ("harness.cli.run", "run", "Verify every scenario in FEATURES (default: features/)..."),
+    "report": (
+        "harness.cli.report",
+        "report",
+        "Write the HTML, JUnit and cucumber reports of a run;...",
+    ),
+    "emulator": (
+        "harness.cli.emulator",
+        "emulator",
+        "Serve a local Atlas App Services Admin API on 127.0.0.1...",
+    ),
+    "cassettes": (
+        "harness.cli.cassettes",
+        "cassettes",
+        "Check that every scenario has a recording, that no...",
+    ),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose commands are imported when one is run, not when the group is built."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module_name, attribute, _ = COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(module_name), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from :data:`COMMANDS`, without importing any command."""
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="docharness")
 def cli() -> None:
     """Test that documented procedures still work.
@@ -37,10 +86,6 @@ def _exit_with(ctx: click.Context, /, code: object, **_: object) -> None:
     """Sub-commands return their exit code; make it the process's in every mode."""
     if isinstance(code, int):
         ctx.exit(code)
-
-
-for _command in (extract, lint, run, report, emulator, cassettes):
-    cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> int:

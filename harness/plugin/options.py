@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from harness.catalog import Catalog, CatalogError, load_catalog
 from harness.config import MODES, ProjectConfig, read_project_config
-from harness.emulator import Emulator
-from harness.plugin.operations import OPERATIONS
-from harness.results import ProcedureResult
+
+if TYPE_CHECKING:  # imported when a run starts: pytest loads this module in every project
+    from harness.catalog import Catalog
+    from harness.emulator import Emulator
+    from harness.results import ProcedureResult
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -76,12 +78,16 @@ class RunSettings:
 
 
 SETTINGS = pytest.StashKey[RunSettings]()
-EMULATOR = pytest.StashKey[Emulator]()
+EMULATOR: pytest.StashKey[Emulator] = pytest.StashKey()
 
 
 def run_settings(config: pytest.Config) -> RunSettings:
     """The session's settings, resolved on first use (a started emulator included)."""
     if SETTINGS not in config.stash:
+        from harness.catalog import CatalogError, load_catalog
+        from harness.emulator import Emulator
+        from harness.plugin.operations import OPERATIONS
+
         project = read_project_config(config.rootpath)
         try:
             catalog = load_catalog(project.catalogs, frozenset(OPERATIONS))
@@ -117,8 +123,3 @@ def run_settings(config: pytest.Config) -> RunSettings:
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def pytest_unconfigure(config: pytest.Config) -> None:
-    if EMULATOR in config.stash:
-        config.stash[EMULATOR].stop()

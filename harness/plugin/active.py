@@ -1,0 +1,60 @@
+"""The heavy half of the plugin: registered only once a run collects a docharness feature.
+
+pytest loads :mod:`harness.plugin` in every project where docharness is
+installed, so that module stays light; this one brings pytest-bdd, the catalog,
+the Admin API client and vcrpy. :func:`activate` registers it with pytest's
+plugin manager, which then finds its fixtures, step definitions and hooks as it
+does a conftest's.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import pytest
+from pytest_bdd import given, then, when
+
+from harness.plugin import collect
+from harness.plugin.collect import FeatureModule, pytest_collection_modifyitems
+from harness.plugin.fixtures import docharness_client, docharness_mode, docharness_scenario
+from harness.plugin.steps import (
+    ANY_SENTENCE,
+    pytest_bdd_before_step,
+    step_given,
+    step_then,
+    step_when,
+)
+
+PLUGIN_NAME = "docharness-active"
+
+given(ANY_SENTENCE)(step_given)
+when(ANY_SENTENCE)(step_when)
+then(ANY_SENTENCE)(step_then)
+
+# pytest finds hooks, fixtures and step definitions among this module's names.
+__all__ = [
+    "FeatureModule",
+    "activate",
+    "docharness_client",
+    "docharness_mode",
+    "docharness_scenario",
+    "pytest_bdd_apply_tag",
+    "pytest_bdd_before_step",
+    "pytest_collection_modifyitems",
+    "step_given",
+    "step_then",
+    "step_when",
+]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_bdd_apply_tag(tag: str, function: Any) -> Any:
+    """Ahead of pytest-bdd's own, which would make every data tag an unknown mark."""
+    return collect.pytest_bdd_apply_tag(tag, function)
+
+
+def activate(config: pytest.Config) -> None:
+    """Register this module with the run (once)."""
+    if not config.pluginmanager.has_plugin(PLUGIN_NAME):
+        config.pluginmanager.register(sys.modules[__name__], PLUGIN_NAME)

@@ -1,0 +1,108 @@
+"""What each entry point imports: the commands that read docs, and pytest runs that never
+collect a docharness feature, must not pay for the runner's heavy dependencies."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from harness.cli import COMMANDS, cli
+from harness.gherkin import GENERATED_MARK
+from harness.plugin import _GENERATED_MARK
+
+HEAVY = ("openapi_core", "starlette", "uvicorn", "vcr", "pytest", "pytest_bdd", "httpx")
+
+_PROBE = """
+import json, sys
+from harness.cli import main
+try:
+    code = main(sys.argv[1:])
+except SystemExit as done:
+    code = done.code
+heavy = sorted({name.split(".")[0] for name in sys.modules} & set(json.loads(HEAVY)))
+print("LOADED=" + json.dumps(heavy))
+"""
+
+
+def _loaded_by(args: list[str], cwd: Path) -> list[str]:
+    probe = _PROBE.replace("HEAVY", repr(json.dumps(HEAVY)))
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    marker = [line for line in done.stdout.splitlines() if line.startswith("LOADED=")]
+    assert marker, done.stdout + done.stderr
+    loaded: list[str] = json.loads(marker[-1][len("LOADED=") :])
+    return loaded
+
+
+@pytest.fixture
+def docs_project(tmp_path: Path, repo_root: Path) -> Path:
+    shutil.copytree(repo_root / "docs", tmp_path / "docs")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["extract", "docs", "-o", "features"],
+        ["extract", "docs", "-o", "features", "--check"],
+        ["lint", "docs"],
+        ["lint", "--codes"],
+    ],
+    ids=lambda args: " ".join(args),
+)
+def test_reading_commands_never_import_the_runner(args: list[str], docs_project: Path) -> None:
+    assert _loaded_by(args, docs_project) == []
+
+
+def test_the_probe_sees_a_heavy_import(docs_project: Path) -> None:
+    """The check above can fail: ``run --help`` loads pytest, and the probe notices."""
+    assert "pytest" in _loaded_by(["run", "--help"], docs_project)
+
+
+def test_pytest_without_docharness_features_loads_nothing_heavy(tmp_path: Path) -> None:
+    """The pytest11 plugin costs projects that never use it almost nothing."""
+    forbidden = ("openapi_core", "starlette", "uvicorn", "vcr", "httpx", "harness.plugin.active")
+    (tmp_path / "test_light.py").write_text(
+        "import sys\n\n\n"
+        "def test_light():\n"
+        f"    loaded = [m for m in {forbidden!r} if m in sys.modules]\n"
+        "    assert 'harness.plugin' in sys.modules\n"
+        "    assert loaded == []\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "hand.feature").write_text("Feature: someone else's\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_plugin_knows_the_generated_mark() -> None:
+    assert GENERATED_MARK.encode("utf-8") == _GENERATED_MARK
+
+
+def test_help_lists_each_command_with_its_own_short_help() -> None:
+    context = click.Context(cli)
+    for name, (_, _, short_help) in COMMANDS.items():
+        command = cli.get_command(context, name)
+        assert command is not None
+        assert command.name == name
+        assert command.get_short_help_str(limit=60) == short_help
