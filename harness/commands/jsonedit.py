@@ -1,0 +1,92 @@
+"""JSON blocks shown in CLI steps, and applying them as edits to a pulled configuration.
+
+A step like "add the following to ``sync/config.json``" shows a JSON object,
+often with ``...`` for the parts that stay as they are and placeholders for
+the reader's values. ``parse_json_block`` reads it as the reader would fill it
+in; ``apply_edit`` merges it into the pulled configuration files, the way the
+reader's editor would leave the file before ``push``.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from harness.commands.placeholders import fill
+
+_ELLIPSIS_LINE = re.compile(r"^\s*(\.\.\.|…)\s*,?\s*$", re.MULTILINE)
+_ELLIPSIS_ITEM = re.compile(r",\s*(\.\.\.|…)\s*(?=[\]}])|(?<=[\[{])\s*(\.\.\.|…)\s*,?")
+_TRAILING_COMMA = re.compile(r",(\s*[\]}])")
+
+
+class EditError(ValueError):
+    """An edit that cannot be applied: a file name that leaves the app directory, a non-object."""
+
+
+@dataclass(frozen=True)
+class JsonBlock:
+    """A parsed JSON block, or where and why it does not parse (0-based line within the block)."""
+
+    value: Any
+    error: str | None
+    line: int
+    column: int
+
+    @property
+    def parsed(self) -> bool:
+        return self.error is None
+
+
+def parse_json_block(text: str, values: Mapping[str, str] | None = None) -> JsonBlock:
+    """``text`` as JSON once placeholders are filled and ``...`` (the unchanged rest) is left out.
+
+    Placeholders with no run value stay as written: inside a string they are
+    harmless, outside one the block does not parse, as it would not for a reader.
+    """
+    filled, _ = fill(text, values or {})
+    # Lines keep their place (an ellipsis line becomes empty), so an error's line is the doc's.
+    cleaned = _ELLIPSIS_ITEM.sub("", _ELLIPSIS_LINE.sub("", filled))
+    if cleaned != filled:  # a comma that stood before the left-out rest
+        cleaned = _TRAILING_COMMA.sub(r"\1", cleaned)
+    try:
+        return JsonBlock(json.loads(cleaned), None, 0, 0)
+    except json.JSONDecodeError as error:
+        return JsonBlock(None, error.msg, error.lineno - 1, error.colno - 1)
+
+
+def config_file(name: str) -> str:
+    """A config file name as written in a doc (``/sync/config.json``), checked and normalised.
+
+    It must stay inside the app directory: no absolute drive, no ``..``.
+    """
+    path = PurePosixPath(name.strip().replace("\\", "/").lstrip("/"))
+    if not path.parts or ".." in path.parts or path.suffix != ".json":
+        raise EditError(f"{name!r} is not a JSON file inside the app directory")
+    return path.as_posix()
+
+
+def merge(base: Any, edit: Any) -> Any:
+    """``edit`` merged into ``base``: objects key by key, anything else replaced."""
+    if isinstance(base, dict) and isinstance(edit, dict):
+        merged = dict(base)
+        for key, value in edit.items():
+            merged[key] = merge(base[key], value) if key in base else copy.deepcopy(value)
+        return merged
+    return copy.deepcopy(edit)
+
+
+def apply_edit(tree: Mapping[str, Any], name: str, edit: Any) -> dict[str, Any]:
+    """A new configuration tree (file name -> JSON) with ``edit`` merged into file ``name``.
+
+    The file is created when the pull did not have it (a step that adds a new
+    rule file). ``tree`` itself is left unchanged.
+    """
+    file = config_file(name)
+    updated = {key: copy.deepcopy(value) for key, value in tree.items()}
+    updated[file] = merge(tree[file], edit) if file in tree else copy.deepcopy(edit)
+    return updated

@@ -1,0 +1,113 @@
+"""Placeholders in docs code (``<Project ID>``, ``{+app-id+}``, ``{{app_id}}``, ``$GROUP_ID``,
+``{groupId}``) and filling them from the values of a run.
+
+Which run value each spelling means is data (``placeholders.toml``), so a docs
+writer can add a spelling without touching code.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+
+# Order matters: the more specific brace forms come before the plain {name}.
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("snooty", re.compile(r"\{\+([\w-]+)\+\}")),
+    ("mustache", re.compile(r"\{\{\s*([\w.-]+)\s*\}\}")),
+    ("brace", re.compile(r"(?<![{$])\{([A-Za-z_][\w-]*)\}(?!\})")),
+    ("angle", re.compile(r"<([A-Za-z][^<>\n]{0,80})>")),
+    ("env", re.compile(r"\$\{?([A-Z][A-Z0-9_]*)\}?")),
+)
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """One placeholder: how it is written, its name, and the run value it stands for."""
+
+    text: str  # as written, e.g. "<Project ID>"
+    name: str  # e.g. "Project ID"
+    kind: str  # snooty | mustache | brace | angle | env
+    key: str | None  # the run value, e.g. "groupId"; None when placeholders.toml does not know it
+    line: int  # 0-based, within the code block
+    column: int
+
+
+def _normal(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+@functools.cache
+def _aliases() -> dict[str, str]:
+    text = resources.files(__package__).joinpath("placeholders.toml").read_text("utf-8")
+    table = tomllib.loads(text)["values"]
+    found: dict[str, str] = {}
+    for key, entry in table.items():
+        found[_normal(key)] = key
+        for name in entry["names"]:
+            found[_normal(name)] = key
+    return found
+
+
+def value_key(name: str) -> str | None:
+    """The run value a placeholder name stands for, or None."""
+    return _aliases().get(_normal(name))
+
+
+def find_placeholders(text: str) -> list[Placeholder]:
+    """Every placeholder in ``text``, in order, each counted once."""
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[int, Placeholder]] = []
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            span = match.span()
+            if any(span[0] < end and start < span[1] for start, end in taken):
+                continue
+            taken.append(span)
+            line = text.count("\n", 0, span[0])
+            column = span[0] - (text.rfind("\n", 0, span[0]) + 1)
+            name = match.group(1).strip()
+            found.append(
+                (span[0], Placeholder(match.group(), name, kind, value_key(name), line, column))
+            )
+    return [placeholder for _, placeholder in sorted(found, key=lambda item: item[0])]
+
+
+def fill(text: str, values: Mapping[str, str]) -> tuple[str, tuple[Placeholder, ...]]:
+    """``text`` with every placeholder whose run value is in ``values`` replaced.
+
+    Returns the filled text and the placeholders left unfilled.
+    """
+    placeholders = find_placeholders(text)
+    left: list[Placeholder] = []
+    out: list[str] = []
+    cursor = 0
+    offsets = _line_offsets(text)
+    for placeholder in placeholders:
+        start = offsets[placeholder.line] + placeholder.column
+        value = values.get(placeholder.key) if placeholder.key else None
+        if value is None:
+            left.append(placeholder)
+            continue
+        out.append(text[cursor:start])
+        out.append(value)
+        cursor = start + len(placeholder.text)
+    out.append(text[cursor:])
+    return "".join(out), tuple(left)
+
+
+def is_placeholder(segment: str) -> bool:
+    """True when ``segment`` is one placeholder and nothing else (a path segment, a value)."""
+    found = find_placeholders(segment)
+    return len(found) == 1 and found[0].text == segment
+
+
+def _line_offsets(text: str) -> list[int]:
+    offsets = [0]
+    for index, char in enumerate(text):
+        if char == "\n":
+            offsets.append(index + 1)
+    return offsets
