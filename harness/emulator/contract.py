@@ -103,6 +103,11 @@ def _read_document(source: Path) -> dict[str, Any]:
         raise SpecError(f"{source}:{line}: not valid YAML: {error.problem}") from None
     if not isinstance(document, dict) or "paths" not in document:
         raise SpecError(f"{source}: not an OpenAPI document (no 'paths')")
+    for item in document["paths"].values():
+        for operation in item.values() if isinstance(item, dict) else ():
+            if isinstance(operation, dict) and isinstance(operation.get("responses"), dict):
+                # YAML reads `200:` as a number; OpenAPI status keys are strings ("4XX" too).
+                operation["responses"] = {str(k): v for k, v in operation["responses"].items()}
     return document
 
 

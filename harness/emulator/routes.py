@@ -1,14 +1,19 @@
 """The Admin API routes: HTTP in, calls on the Store, ``{error, error_code}`` out.
 
-Paths use the official spec's templates (``{groupId}``, ``{appId}``, ...) so a
-route and its spec operation read the same. Every handler returns
+The routes are the official spec's operations (``harness.emulator.openapi``):
+the plain-shaped ones answered by ``harness.emulator.generic``, the ones with
+product semantics (sessions, drafts, deployments, sync, pull and push) by the
+handlers below. Paths use the spec's templates (``{groupId}``, ``{appId}``,
+...), so a route and its spec operation read the same. Every handler returns
 ``(status, body)``; one wrapper does the parts every real endpoint shares:
-fault injection, the bearer token, JSON parsing and error answers.
+fault injection, the bearer token, JSON parsing with limits (size, depth,
+finite numbers) and error answers.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -20,13 +25,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
+from harness.emulator import generic
 from harness.emulator.errors import ApiError
+from harness.emulator.openapi import GENERIC_KINDS, Operation, operations, problems
 from harness.emulator.state import HEALTHY, Faults, Store
 
 PREFIX = "/api/admin/v3.0"
 CONTROL_PREFIX = "/__emulator"
 LOOPBACK_CLIENTS = frozenset({"127.0.0.1", "::1"})
 APP = "/groups/{groupId}/apps/{appId}"
+MAX_BODY_BYTES = 4 * 1024 * 1024  # larger request bodies are refused with 413
+MAX_BODY_DEPTH = 64  # JSON nested deeper than this is refused with 400
 
 Auth = Literal["access", "refresh", "none"]
 
@@ -40,6 +49,7 @@ class Call:
     token: str
     params: Mapping[str, str]
     body: Any
+    query: Mapping[str, str]
 
 
 Handler = Callable[[Call], tuple[int, Any]]
@@ -56,7 +66,7 @@ def create_app(
 def build_app(store: Store) -> Starlette:
     app = Starlette(
         routes=[Mount(PREFIX, routes=api_routes(store)), *control_routes(store)],
-        exception_handlers={HTTPException: _http_error},
+        exception_handlers={HTTPException: _http_error, Exception: _server_error},
     )
     app.state.store = store
     return app
@@ -64,29 +74,41 @@ def build_app(store: Store) -> Starlette:
 
 def api_routes(store: Store) -> list[BaseRoute]:
     """The Admin API operations the emulator serves, relative to ``PREFIX``."""
-
-    def route(method: str, path: str, handler: Handler, auth: Auth = "access") -> Route:
-        return Route(path, _endpoint(store, handler, auth), methods=[method])
-
+    by_template: dict[str, dict[str, Endpoint]] = {}
+    for operation in served_operations():
+        endpoint = _endpoint(store, _handler(operation), _auth(operation))
+        by_template.setdefault(operation.template, {})[operation.method] = endpoint
     return [
-        route("POST", "/auth/providers/mongodb-cloud/login", _login, auth="none"),
-        route("POST", "/auth/session", _refresh, auth="refresh"),
-        route("DELETE", "/auth/session", _logout, auth="refresh"),
-        route("GET", "/groups/{groupId}/apps", _list_apps),
-        route("GET", APP, _get_app),
-        route("GET", f"{APP}/services", _list_services),
-        route("GET", f"{APP}/services/{{serviceId}}/config", _get_service_config),
-        route("PATCH", f"{APP}/services/{{serviceId}}/config", _patch_service_config),
-        route("GET", f"{APP}/deploy/config", _get_deploy_config),
-        route("PATCH", f"{APP}/deploy/config", _patch_deploy_config),
-        route("GET", f"{APP}/drafts", _list_drafts),
-        route("POST", f"{APP}/drafts", _create_draft),
-        route("DELETE", f"{APP}/drafts/{{draftId}}", _discard_draft),
-        route("GET", f"{APP}/drafts/{{draftId}}/diff", _draft_diff),
-        route("POST", f"{APP}/drafts/{{draftId}}/deployment", _deploy_draft),
-        route("GET", f"{APP}/deployments", _list_deployments),
-        route("GET", f"{APP}/deployments/{{deploymentId}}", _get_deployment),
+        Route(t, _by_method(endpoints), methods=list(endpoints))
+        for t, endpoints in by_template.items()
     ]
+
+
+def served_operations() -> tuple[Operation, ...]:
+    """The spec's operations this emulator answers (hand-written or generic), routes' order."""
+    return tuple(op for op in operations() if op.kind in GENERIC_KINDS or op.label in _HAND_WRITTEN)
+
+
+def _handler(operation: Operation) -> Handler:
+    if operation.label in _HAND_WRITTEN:
+        return _HAND_WRITTEN[operation.label]
+
+    def generic_handler(call: Call) -> tuple[int, Any]:
+        request = generic.Call(call.store, call.user_id, call.params, call.body, call.query)
+        return generic.answer(operation, request)
+
+    return generic_handler
+
+
+def _auth(operation: Operation) -> Auth:
+    return _AUTH.get(operation.label, "access")
+
+
+def _by_method(endpoints: Mapping[str, Endpoint]) -> Endpoint:
+    async def dispatch(request: Request) -> Response:
+        return await endpoints[request.method](request)
+
+    return dispatch
 
 
 def control_routes(store: Store) -> list[BaseRoute]:
@@ -131,7 +153,8 @@ def _endpoint(store: Store, handler: Handler, auth: Auth) -> Endpoint:
             token = _bearer(request) if auth != "none" else ""
             user_id = store.authenticate(token) if auth == "access" else ""
             body = await _json_body(request)
-            call = Call(store, user_id, token, dict(request.path_params), body)
+            query = dict(request.query_params)
+            call = Call(store, user_id, token, dict(request.path_params), body, query)
             status, content = handler(call)
         except ApiError as error:
             return _error(error)
@@ -150,13 +173,66 @@ def _bearer(request: Request) -> str:
 
 
 async def _json_body(request: Request) -> Any:
-    raw = await request.body()
+    """The request's JSON; 413 above MAX_BODY_BYTES, 400 for what JSON or the API can't hold."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise _too_large()
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise _too_large()
+        chunks.append(chunk)
+    raw = b"".join(chunks)
     if not raw.strip():
         return None
     try:
-        return json.loads(raw)
+        value = json.loads(raw, parse_float=_finite, parse_constant=_no_constant)
+    except RecursionError:
+        raise _too_deep() from None
     except ValueError:
         raise ApiError(400, "the request body is not valid JSON", "BadRequest") from None
+    if _depth_exceeds(value, MAX_BODY_DEPTH):
+        raise _too_deep()
+    return value
+
+
+def _too_large() -> ApiError:
+    return ApiError(
+        413, f"the request body is larger than {MAX_BODY_BYTES} bytes", "RequestEntityTooLarge"
+    )
+
+
+def _too_deep() -> ApiError:
+    return ApiError(400, f"the request body nests deeper than {MAX_BODY_DEPTH}", "BadRequest")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError("a number out of range")
+    return number
+
+
+def _no_constant(text: str) -> Any:
+    raise ValueError(f"{text} is not JSON")
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    """Whether containers nest deeper than ``limit`` (iterative: no recursion to exhaust)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = (
+            node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        )
+        if not children:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _object_body(call: Call, *, required: bool = True) -> Mapping[str, Any]:
@@ -178,6 +254,15 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     code = {404: "NotFound", 405: "MethodNotAllowed"}.get(status, "InternalServerError")
     message = f"no route for {request.method} {request.url.path}" if status == 404 else code
     return JSONResponse({"error": message, "error_code": code}, status, headers=headers)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    """A bug in the emulator still answers in the API's error shape (never a traceback)."""
+    body = {
+        "error": f"the emulator failed: {type(exc).__name__}",
+        "error_code": "InternalServerError",
+    }
+    return JSONResponse(body, 500)
 
 
 # -- handlers -------------------------------------------------------------------------------
@@ -208,18 +293,37 @@ def _get_app(call: Call) -> tuple[int, Any]:
     return 200, call.store.get_app(*_app(call))
 
 
-def _list_services(call: Call) -> tuple[int, Any]:
-    return 200, call.store.list_services(*_app(call))
-
-
 def _get_service_config(call: Call) -> tuple[int, Any]:
     return 200, call.store.get_service_config(call.user_id, *_app(call), call.params["serviceId"])
 
 
 def _patch_service_config(call: Call) -> tuple[int, Any]:
     sid = call.params["serviceId"]
-    call.store.patch_service_config(call.user_id, *_app(call), sid, _object_body(call))
+    body = _object_body(call)
+    _check_schema(f"PATCH {APP}/services/{{serviceId}}/config", body)
+    call.store.patch_service_config(call.user_id, *_app(call), sid, body)
     return 204, None
+
+
+def _pull(call: Call) -> tuple[int, Any]:
+    """The deployed configuration as one JSON object (a draft never shows here)."""
+    return 200, call.store.pull(*_app(call))
+
+
+def _push(call: Call) -> tuple[int, Any]:
+    body = _object_body(call)
+    _check_schema(f"PATCH {APP}/push", body)
+    call.store.push(call.user_id, *_app(call), body)
+    return 204, None
+
+
+def _check_schema(label: str, body: Any) -> None:
+    """400 when ``body`` breaks the request schema of that operation (deviations applied)."""
+    schema = next(op.request_schema for op in operations() if op.label == label)
+    found = problems(schema or {}, body)
+    if found:
+        shown = "; ".join(found[:3])
+        raise ApiError(400, f"the request body does not fit the spec: {shown}", "BadRequest")
 
 
 def _get_deploy_config(call: Call) -> tuple[int, Any]:
@@ -266,3 +370,30 @@ def _get_deployment(call: Call) -> tuple[int, Any]:
 
 def _app(call: Call) -> tuple[str, str]:
     return call.params["groupId"], call.params["appId"]
+
+
+_HAND_WRITTEN: Mapping[str, Handler] = {
+    "POST /auth/providers/mongodb-cloud/login": _login,
+    "POST /auth/session": _refresh,
+    "DELETE /auth/session": _logout,
+    "GET /groups/{groupId}/apps": _list_apps,
+    f"GET {APP}": _get_app,
+    f"GET {APP}/services/{{serviceId}}/config": _get_service_config,
+    f"PATCH {APP}/services/{{serviceId}}/config": _patch_service_config,
+    f"GET {APP}/deploy/config": _get_deploy_config,
+    f"PATCH {APP}/deploy/config": _patch_deploy_config,
+    f"GET {APP}/drafts": _list_drafts,
+    f"POST {APP}/drafts": _create_draft,
+    f"DELETE {APP}/drafts/{{draftId}}": _discard_draft,
+    f"GET {APP}/drafts/{{draftId}}/diff": _draft_diff,
+    f"POST {APP}/drafts/{{draftId}}/deployment": _deploy_draft,
+    f"GET {APP}/deployments": _list_deployments,
+    f"GET {APP}/deployments/{{deploymentId}}": _get_deployment,
+    f"GET {APP}/pull": _pull,
+    f"PATCH {APP}/push": _push,
+}
+_AUTH: Mapping[str, Auth] = {
+    "POST /auth/providers/mongodb-cloud/login": "none",
+    "POST /auth/session": "refresh",
+    "DELETE /auth/session": "refresh",
+}

@@ -1,4 +1,18 @@
-"""The emulated product: one project, one app, its linked cluster, drafts and deployments.
+"""The emulated product: one project, one app, its configuration, drafts and deployments.
+
+The app's state is a set of JSON documents keyed by their path below the app
+(``functions``, ``services/<id>/rules``, ``services/<id>/config``, ...): a
+collection is a document mapping ids to records, a singleton is one object.
+The draft overlay is implemented once, here, in ``read`` and ``change``:
+
+- a change to a drafted resource (app configuration, see ``resources.toml``)
+  made while the caller has a draft open goes into that draft, and is
+  deployed with it; with no draft open, it is deployed at once (a deployment
+  with origin "API");
+- other resources (users, API keys, logs ...) change at once;
+- reads of single resources show the caller's own open draft, as the App
+  Services UI shows unsaved changes; ``deployed`` (and the pull endpoint)
+  shows the deployed configuration only, whoever asks and whatever is open.
 
 A small mutable store behind one lock (uvicorn serves requests on its own
 thread while a test may call ``reset`` from another). Records are frozen
@@ -17,8 +31,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Literal
 
+from harness.emulator.appconfig import from_config, to_config
 from harness.emulator.errors import ApiError
-from harness.emulator.syncconfig import apply_config_patch, config_diff
+from harness.emulator.openapi import resources
+from harness.emulator.syncconfig import apply_config_patch, document_diff
 
 DEFAULT_PUBLIC_KEY = "emulator-public-key"
 DEFAULT_PRIVATE_KEY = "emulator-private-key-0000"
@@ -31,6 +47,9 @@ DEVICE_ID = "000000000000000000000000"  # what the real login answers for API ke
 ID_BASE = 0x650000000000000000000000
 EPOCH = 1_700_000_000  # logical clock: deterministic timestamps in seconds
 DEPLOYMENT_LIST_LIMIT = 25  # the real service lists the 25 most recent
+SERVICES = "services"
+
+Documents = Mapping[str, Any]  # document key -> document; None means deleted
 
 INVALID_SESSION = "InvalidSession"
 EXPIRED_MESSAGE = "invalid session: access token expired"
@@ -83,11 +102,11 @@ DeploymentOutcome = Literal["successful", "failed", "stalled"]
 
 @dataclass(frozen=True)
 class Draft:
-    """A user's open draft: the configs it would deploy, for the services it touched."""
+    """A user's open draft: the documents it would deploy (whole), by key."""
 
     id: str
     user_id: str
-    changes: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # service id -> config
+    changes: Documents = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -101,7 +120,7 @@ class Deployment:
     origin: str
     status: str
     outcome: DeploymentOutcome
-    changes: Mapping[str, Mapping[str, Any]]
+    changes: Documents
     draft_id: str = ""
     name: str = ""
     status_error_message: str = ""
@@ -159,7 +178,11 @@ class Store:
             self.user_id = self._new_id()
             self._domain_id = self._new_id()
             self._service_id = self._new_id()
-            self._configs: dict[str, dict[str, Any]] = {self._service_id: _initial_config(faults)}
+            service = {"_id": self._service_id, "name": SERVICE_NAME, "type": SERVICE_NAME}
+            self._docs: dict[str, Any] = {
+                SERVICES: {self._service_id: service},
+                config_key(self._service_id): _initial_config(faults),
+            }
             self._deploy_config: dict[str, Any] = {
                 "ui_drafts_disabled": faults.ui_drafts_disabled,
                 "automatic_deployment": {"enabled": False},
@@ -188,7 +211,11 @@ class Store:
                 "unavailable_left": self._unavailable_left,
                 "sessions": len(self._access),
                 "app": self._app_json(),
-                "services": {sid: copy.deepcopy(cfg) for sid, cfg in self._configs.items()},
+                "services": {
+                    sid: copy.deepcopy(self._docs.get(config_key(sid)))
+                    for sid in self._docs[SERVICES]
+                },
+                "documents": copy.deepcopy(self._docs),
                 "deploy_config": copy.deepcopy(self._deploy_config),
                 "drafts": [
                     {"_id": d.id, "user_id": d.user_id, "changes": copy.deepcopy(dict(d.changes))}
@@ -268,22 +295,14 @@ class Store:
         with self._lock:
             return self._app_json()
 
-    def list_services(self, group_id: str, app_id: str) -> list[dict[str, Any]]:
-        self._check_app(group_id, app_id)
-        with self._lock:
-            return [{"_id": self._service_id, "name": SERVICE_NAME, "type": SERVICE_NAME}]
-
     def get_service_config(
         self, user_id: str, group_id: str, app_id: str, sid: str
     ) -> dict[str, Any]:
         """The deployed config, or the user's draft view of it while their draft is open."""
         self._check_app(group_id, app_id)
         with self._lock:
-            self._check_service(sid)
-            draft = self._draft_of(user_id)
-            if draft is not None and sid in draft.changes:
-                return copy.deepcopy(dict(draft.changes[sid]))
-            return copy.deepcopy(self._configs[sid])
+            self._check_service(user_id, sid)
+            return dict(self._read(user_id, config_key(sid)) or {})
 
     def patch_service_config(
         self, user_id: str, group_id: str, app_id: str, sid: str, patch: Mapping[str, Any]
@@ -291,15 +310,67 @@ class Store:
         """Into the user's open draft, or deployed at once when none is open."""
         self._check_app(group_id, app_id)
         with self._lock:
-            self._check_service(sid)
+            self._check_service(user_id, sid)
+            key = config_key(sid)
+            self._write(user_id, key, apply_config_patch(self._read(user_id, key) or {}, patch))
+
+    # -- generic documents: the draft overlay ------------------------------------------------
+
+    def read(self, user_id: str, group_id: str, app_id: str, key: str) -> Any:
+        """A document as ``user_id`` sees it (through their open draft); None if absent."""
+        self._check_app(group_id, app_id)
+        with self._lock:
+            return self._read(user_id, key)
+
+    def deployed(self, group_id: str, app_id: str) -> dict[str, Any]:
+        """Every deployed document, outside any draft."""
+        self._check_app(group_id, app_id)
+        with self._lock:
+            return copy.deepcopy(self._docs)
+
+    def change(
+        self,
+        user_id: str,
+        group_id: str,
+        app_id: str,
+        key: str,
+        update: Callable[[Any], tuple[Any, Any]],
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Read-modify-write one document atomically: ``update(current)`` returns the new
+        document and a result to hand back. ``extra`` documents are written with it, as one
+        change; the write follows the draft overlay."""
+        self._check_app(group_id, app_id)
+        with self._lock:
+            new, result = update(self._read(user_id, key))
+            self._write_many(user_id, {**(extra or {}), key: new})
+            return result
+
+    def replace_all(
+        self, user_id: str, group_id: str, app_id: str, documents: Mapping[str, Any]
+    ) -> None:
+        """Change many drafted documents as one (a push): one draft entry or one deployment."""
+        self._check_app(group_id, app_id)
+        with self._lock:
+            self._write_many(user_id, dict(documents))
+
+    def pull(self, group_id: str, app_id: str) -> dict[str, Any]:
+        """The deployed app configuration (never a draft's)."""
+        self._check_app(group_id, app_id)
+        with self._lock:
+            return to_config(self._app_json(), self._docs)
+
+    def push(self, user_id: str, group_id: str, app_id: str, config: Mapping[str, Any]) -> None:
+        """Replace the whole app configuration: into the open draft, or deployed at once."""
+        self._check_app(group_id, app_id)
+        with self._lock:
             draft = self._draft_of(user_id)
-            base = draft.changes.get(sid) if draft is not None else None
-            updated = apply_config_patch(self._configs[sid] if base is None else base, patch)
-            if draft is not None:
-                self._drafts[draft.id] = replace(draft, changes={**draft.changes, sid: updated})
-                return
-            deployment = self._new_deployment(user_id, {sid: updated}, origin="API", draft_id="")
-            self._deployments.append(self._settle_at_once(deployment))
+            view = {**self._docs, **(draft.changes if draft is not None else {})}
+            self._write_many(user_id, from_config(config, view, self._new_id))
+
+    def new_id(self) -> str:
+        with self._lock:
+            return self._new_id()
 
     # -- deploy configuration ------------------------------------------------------------------
 
@@ -350,8 +421,9 @@ class Store:
         with self._lock:
             draft = self._own_draft(user_id, draft_id)
             diffs: list[str] = []
-            for sid, config in draft.changes.items():
-                diffs.extend(config_diff(SERVICE_NAME, self._configs[sid], config))
+            for key, document in sorted(draft.changes.items()):
+                before = self._docs.get(key)
+                diffs.extend(document_diff(self._file_name(key), before, document))
             return {
                 "diffs": diffs,
                 "hosting_files_diff": {"added": [], "deleted": [], "modified": []},
@@ -430,9 +502,39 @@ class Store:
         if group_id != DEFAULT_GROUP_ID or app_id != DEFAULT_APP_ID:
             raise ApiError(404, f"app not found: '{app_id}'", "AppNotFound")
 
-    def _check_service(self, sid: str) -> None:
-        if sid not in self._configs:
+    def _check_service(self, user_id: str, sid: str) -> None:
+        if sid not in (self._read(user_id, SERVICES) or {}):
             raise ApiError(404, f"service not found: '{sid}'", "ServiceNotFound")
+
+    def _read(self, user_id: str, key: str) -> Any:
+        draft = self._draft_of(user_id)
+        if draft is not None and key in draft.changes:
+            return copy.deepcopy(draft.changes[key])
+        return copy.deepcopy(self._docs.get(key))
+
+    def _write(self, user_id: str, key: str, document: Any) -> None:
+        self._write_many(user_id, {key: document})
+
+    def _write_many(self, user_id: str, documents: dict[str, Any]) -> None:
+        immediate = {k: v for k, v in documents.items() if not is_drafted(k)}
+        drafted = {k: copy.deepcopy(v) for k, v in documents.items() if is_drafted(k)}
+        _apply(self._docs, immediate)
+        if not drafted:
+            return
+        draft = self._draft_of(user_id)
+        if draft is not None:
+            self._drafts[draft.id] = replace(draft, changes={**draft.changes, **drafted})
+            return
+        deployment = self._new_deployment(user_id, drafted, origin="API", draft_id="")
+        self._deployments.append(self._settle_at_once(deployment))
+
+    def _file_name(self, key: str) -> str:
+        """The configuration file a document is, as the drafts diff names it."""
+        parts = key.split("/")
+        if len(parts) == 3 and parts[0] == SERVICES and parts[2] == "config":
+            record = (self._docs.get(SERVICES) or {}).get(parts[1]) or {}
+            return f"data_sources/{record.get('name', parts[1])}/config.json"
+        return f"{key}.json"
 
     def _draft_of(self, user_id: str) -> Draft | None:
         return next((d for d in self._drafts.values() if d.user_id == user_id), None)
@@ -444,7 +546,7 @@ class Store:
         return draft
 
     def _new_deployment(
-        self, user_id: str, changes: Mapping[str, Mapping[str, Any]], origin: str, draft_id: str
+        self, user_id: str, changes: Documents, origin: str, draft_id: str
     ) -> Deployment:
         outcome: DeploymentOutcome = "successful"
         if self.faults.fail_deploys:
@@ -480,9 +582,26 @@ class Store:
             return replace(
                 deployment, status="failed", status_error_message=self.faults.fail_deploys
             )
-        for sid, config in deployment.changes.items():
-            self._configs[sid] = copy.deepcopy(dict(config))
+        _apply(self._docs, deployment.changes)
         return replace(deployment, status="successful")
+
+
+def config_key(service_id: str) -> str:
+    """The document key of a service's configuration."""
+    return f"{SERVICES}/{service_id}/config"
+
+
+def is_drafted(key: str) -> bool:
+    """Whether a document is app configuration (changed through drafts and deployments)."""
+    return key.split("/", 1)[0] in resources().drafted
+
+
+def _apply(documents: dict[str, Any], changes: Documents) -> None:
+    for key, document in changes.items():
+        if document is None:
+            documents.pop(key, None)
+        else:
+            documents[key] = copy.deepcopy(document)
 
 
 def _initial_config(faults: Faults) -> dict[str, Any]:

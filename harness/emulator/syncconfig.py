@@ -45,7 +45,11 @@ def config_diff(
     service_name: str, before: Mapping[str, Any], after: Mapping[str, Any]
 ) -> list[str]:
     """One unified diff of the service's config file, as the drafts diff endpoint lists them."""
-    name = f"data_sources/{service_name}/config.json"
+    return document_diff(f"data_sources/{service_name}/config.json", before, after)
+
+
+def document_diff(name: str, before: Any, after: Any) -> list[str]:
+    """One unified diff of a configuration file (absent = empty), or none if unchanged."""
     lines = difflib.unified_diff(
         _pretty(before).splitlines(), _pretty(after).splitlines(), name, name, lineterm=""
     )
@@ -53,8 +57,8 @@ def config_diff(
     return [text] if text else []
 
 
-def _pretty(config: Mapping[str, Any]) -> str:
-    return json.dumps(config, indent=4, sort_keys=True)
+def _pretty(config: Any) -> str:
+    return "" if config is None else json.dumps(config, indent=4, sort_keys=True)
 
 
 def _is_configured(sync: Any) -> bool:

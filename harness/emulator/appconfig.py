@@ -1,0 +1,95 @@
+"""The whole app configuration as pull answers it and push takes it (PushPullAppConfig).
+
+Pure functions between the store's documents and the one JSON object, so
+pull and push are inverse by construction: ``resources.toml`` [pull] says
+which document each field is. Pull always shows the deployed documents.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from harness.emulator.openapi import fill, resolve, resources
+from harness.emulator.openapi import spec as loaded_spec
+
+ID_FIELD = "_id"
+SERVICES_FIELD = "data_sources"
+APP_FIELDS = ("name", "provider_region", "deployment_model", "environment")
+
+
+def _schema() -> Mapping[str, Any]:
+    return resolve(loaded_spec().document["components"]["schemas"]["PushPullAppConfig"])
+
+
+def _is_list(field: str) -> bool:
+    properties = _schema().get("properties", {})
+    return resolve(properties.get(field, {})).get("type") == "array"
+
+
+def to_config(app: Mapping[str, Any], documents: Mapping[str, Any]) -> dict[str, Any]:
+    """The app's configuration from its (deployed) documents, shaped by the spec."""
+    config: dict[str, Any] = {name: app[name] for name in APP_FIELDS if app.get(name)}
+    for field, key in resources().pull.items():
+        document = documents.get(key)
+        if field == SERVICES_FIELD:
+            config[field] = [
+                {**_without_id(record), "config": copy.deepcopy(documents.get(_config(rid), {}))}
+                for rid, record in (document or {}).items()
+            ]
+        elif _is_list(field):
+            config[field] = [copy.deepcopy(record) for record in (document or {}).values()]
+        elif document is not None:
+            config[field] = copy.deepcopy(document)
+    return dict(fill(_schema(), config))
+
+
+def from_config(
+    config: Mapping[str, Any], documents: Mapping[str, Any], new_id: Callable[[], str]
+) -> dict[str, Any]:
+    """The documents that make the app's configuration ``config`` (None = remove).
+
+    Records keep their ids when they match an existing record by ``_id`` or by
+    ``name``, so that a pull, edit, push round trip changes only what was edited.
+    """
+    changes: dict[str, Any] = {}
+    for field, key in resources().pull.items():
+        value = config.get(field)
+        if field == SERVICES_FIELD or _is_list(field):
+            records: dict[str, Any] = {}
+            existing = documents.get(key) or {}
+            for item in value if isinstance(value, list) else []:
+                if not isinstance(item, Mapping):
+                    continue
+                record = copy.deepcopy(dict(item))
+                record_id = _match(record, existing) or new_id()
+                if field == SERVICES_FIELD:
+                    changes[_config(record_id)] = record.pop("config", {})
+                records[record_id] = {**record, ID_FIELD: record_id}
+            if field == SERVICES_FIELD:
+                for gone in set(existing) - set(records):
+                    changes[_config(gone)] = None
+            changes[key] = records
+        else:
+            changes[key] = copy.deepcopy(value) if isinstance(value, Mapping) else None
+    return changes
+
+
+def _match(record: Mapping[str, Any], existing: Mapping[str, Any]) -> str:
+    wanted = record.get(ID_FIELD)
+    if isinstance(wanted, str) and wanted in existing:
+        return wanted
+    name = record.get("name")
+    for record_id, other in existing.items():
+        if name is not None and isinstance(other, Mapping) and other.get("name") == name:
+            return str(record_id)
+    return ""
+
+
+def _config(service_id: str) -> str:
+    return f"services/{service_id}/config"
+
+
+def _without_id(record: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: copy.deepcopy(v) for k, v in record.items() if k != ID_FIELD}
