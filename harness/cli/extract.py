@@ -12,17 +12,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
 from harness.config import ConfigError, read_project_config
 from harness.diagnostics import Diagnostic, Severity
-from harness.gherkin import check_features, write_features
-from harness.procedures import DEFAULT_CACHE_DIR, Extraction, extract_project, lint_codes
-from harness.rst import ProjectError
+from harness.procedures.manifest import DEFAULT_CACHE_DIR, Printout, WarmPath
+
+if TYPE_CHECKING:  # docutils and rich load only when pages are read (not on a warm run)
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+
+    from harness.procedures import Extraction
 
 PROGRESS_MIN_PAGES = 20
 
@@ -48,6 +50,8 @@ class ProgressBar:
         if self._bar is None:
             if total <= PROGRESS_MIN_PAGES or not self._console.is_terminal:
                 return
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
             progress = Progress(
                 TextColumn("Reading docs"),
                 BarColumn(),
@@ -138,6 +142,10 @@ def reading_options(command: F) -> F:
 
 
 def _read_project(docs: Path, reading: Reading) -> Extraction:
+    from rich.console import Console
+
+    from harness.procedures import extract_project
+
     if not docs.exists():
         raise UsageProblem(f"{docs}: no such folder (expected the folder holding snooty.toml)")
     with ProgressBar(Console(stderr=True)) as bar:
@@ -214,7 +222,27 @@ def extract(
     try:
         docs = docs or _setting("docs")
         out_dir = output or _setting("features")
-        extraction = _read_project(docs, Reading(jobs, cache_dir, no_cache))
+    except UsageProblem as error:
+        return _fail(str(error))
+    reading = Reading(jobs, cache_dir, no_cache)
+    warm = WarmPath(reading.cache, docs, out_dir) if reading.cache and docs.is_dir() else None
+    done = warm.replay() if warm else None
+    if done is not None:  # nothing changed since a run that printed this
+        for line in done.diagnostics:
+            click.echo(line, err=True)
+        if check:
+            return _report_check(
+                "", f"docharness extract {docs} -o {out_dir}", out_dir, done.summary
+            )
+        click.echo(
+            f"{done.summary}, 0 files written, {done.features} unchanged, 0 removed", err=True
+        )
+        return 0
+    from harness.gherkin import check_features, write_features
+    from harness.rst import ProjectError
+
+    try:
+        extraction = _read_project(docs, reading)
         diagnostics = [d for d in _diagnostics(extraction) if d.severity is not Severity.INFO]
         for diagnostic in diagnostics:
             click.echo(diagnostic.format(), err=True)
@@ -230,6 +258,9 @@ def extract(
         result = write_features(extraction, out_dir)
     except (ProjectError, UsageProblem, OSError) as error:
         return _fail(str(error))
+    if warm is not None and not result.refused:
+        lines = tuple(diagnostic.format() for diagnostic in diagnostics)
+        warm.store(Printout(lines, summary, len(result.written) + len(result.unchanged)))
     for path in result.refused:
         click.echo(
             f"docharness: error: {path.as_posix()}: not overwritten: it has no "
@@ -291,9 +322,13 @@ def lint(
       2  could not run (no snooty.toml, unreadable files)
     """
     if codes:
+        from harness.procedures import lint_codes
+
         for entry in lint_codes():
             click.echo(f"{entry.code}  {entry.severity.value:<7}  {entry.meaning}")
         return 0
+    from harness.rst import ProjectError
+
     try:
         extraction = _read_project(docs or _setting("docs"), Reading(jobs, cache_dir, no_cache))
     except (ProjectError, UsageProblem, OSError) as error:

@@ -11,8 +11,30 @@ Public API:
 - ``DEFAULT_CACHE_DIR``: the page cache folder the CLI uses (in the current folder).
 """
 
-from harness.procedures.cache import DEFAULT_CACHE_DIR
-from harness.procedures.codes import lint_codes
-from harness.procedures.project import Extraction, extract_page, extract_project
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from harness.procedures.cache import DEFAULT_CACHE_DIR
+    from harness.procedures.codes import lint_codes
+    from harness.procedures.project import Extraction, extract_page, extract_project
 
 __all__ = ["DEFAULT_CACHE_DIR", "Extraction", "extract_page", "extract_project", "lint_codes"]
+
+# Loaded on first use, so that importing a light module of this package (the model,
+# the warm-path manifest) does not import docutils.
+_HOMES = {
+    "DEFAULT_CACHE_DIR": "harness.procedures.cache",
+    "lint_codes": "harness.procedures.codes",
+    "Extraction": "harness.procedures.project",
+    "extract_page": "harness.procedures.project",
+    "extract_project": "harness.procedures.project",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_HOMES[name]), name)

@@ -30,11 +30,11 @@ import harness
 from harness.fileio import write_atomic
 from harness.procedures.codec import decode, encode
 from harness.procedures.inputs import FileStates, Input
+from harness.procedures.manifest import DEFAULT_CACHE_DIR as DEFAULT_CACHE_DIR
 from harness.procedures.pages import PageResult, PageTitles
 from harness.rst import Project
 from harness.rst.project import CONFIG_NAME
 
-DEFAULT_CACHE_DIR = ".docharness-cache"
 FORMAT = 1
 _MAGIC = f"docharness-extract-cache/{FORMAT}".encode()
 _ENTRY_NAME = re.compile(r"^[0-9a-f]{32}\.json$")
