@@ -73,7 +73,7 @@ def test_a_changed_page_is_rewritten_and_no_temp_file_is_left(tmp_path: Path) ->
     result = write_features(extraction(page("a", "Click A."), page("b", "Click C.")), tmp_path)
     assert result.written == (tmp_path / "b.feature",)
     assert result.unchanged == (tmp_path / "a.feature",)
-    assert "When click C." in (tmp_path / "b.feature").read_text()
+    assert "When Click C." in (tmp_path / "b.feature").read_text()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.feature", "b.feature"]
 
 
@@ -106,9 +106,9 @@ def test_check_reports_missing_changed_and_stale_files_and_writes_nothing(tmp_pa
     new = (tmp_path / "new.feature").as_posix()
     stale = (tmp_path / "stale.feature").as_posix()
     assert f"--- {changed}\n+++ {changed}\n" in diff
-    assert "-    When click A.\n+    When click B.\n" in diff
+    assert "-    When Click A.\n+    When Click B.\n" in diff
     assert f"--- /dev/null\n+++ {new}\n" in diff
-    assert "+    When start.\n" in diff
+    assert "+    When Start.\n" in diff
     assert f"--- {stale}\n+++ /dev/null\n" in diff
     assert f"-{GENERATED_MARK} from source/stale.txt\n" in diff
 

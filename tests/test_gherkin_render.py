@@ -113,26 +113,26 @@ Feature: Terminating & Re-enabling Realm Sync
   @id:reference/terminating-and-reenabling-realm-sync/terminate-realm-sync @label:terminating-realm-sync
   Scenario: Terminate Realm Sync
     # source/reference/terminating-and-reenabling-realm-sync.txt:66
-    When in the "Sync" tab of the MongoDB Realm UI, click the red "Terminate Sync" button.
+    When In the "Sync" tab of the MongoDB Realm UI, click the red "Terminate Sync" button.
     # source/reference/terminating-and-reenabling-realm-sync.txt:71
-    And in the modal that pops up, click "Terminate Sync".
+    And In the modal that pops up, click "Terminate Sync".
     # source/reference/terminating-and-reenabling-realm-sync.txt:78
-    And click the "Review & Deploy" button.
+    And Click the "Review & Deploy" button.
     # source/reference/terminating-and-reenabling-realm-sync.txt:84
-    And review your changes and then click the green "Deploy" button.
+    And Review your changes and then click the green "Deploy" button.
     # source/reference/terminating-and-reenabling-realm-sync.txt:90
-    Then you have now terminated Realm Sync.
+    Then You have now terminated Realm Sync.
 
   @id:reference/terminating-and-reenabling-realm-sync/re-enable-realm-sync @label:re-enable-realm-sync @from:sync/get-started
   Scenario: Re-enable Realm Sync
     # Step 1: Choose the cluster to sync
     # source/sync/get-started.txt:39
-    When in the "Sync" tab of the Realm UI, select your linked cluster.
+    When In the "Sync" tab of the Realm UI, select your linked cluster.
     # Step 2: Choose a partition key
     # source/sync/get-started.txt:44
-    And under "Sync Type", select "Partition-Based".
+    And Under "Sync Type", select "Partition-Based".
     # source/sync/get-started.txt:72
-    Then you have now enabled Realm Sync.
+    Then You have now enabled Realm Sync.
 """  # noqa: E501 (tag lines are as long as the ids they carry)
 
 
@@ -190,8 +190,8 @@ def test_outcome_only_procedure_starts_with_then() -> None:
         procedure("p/only", "Only", (outcome("You see it.", 5), outcome("It works.", 6)))
     )
     text = render_document(doc) or ""
-    assert "    Then you see it.\n" in text
-    assert "    And it works.\n" in text
+    assert "    Then You see it.\n" in text
+    assert "    And It works.\n" in text
     assert "When" not in text
 
 
@@ -258,7 +258,7 @@ def test_procedures_and_steps_without_text_are_left_out() -> None:
     text = render_document(document(empty, mixed)) or ""
     assert "Empty" not in text
     assert (
-        "    # source/reference/terminating-and-reenabling-realm-sync.txt:5\n    When click.\n"
+        "    # source/reference/terminating-and-reenabling-realm-sync.txt:5\n    When Click.\n"
         in text
     )
     assert ":4\n" not in text
@@ -274,7 +274,7 @@ def test_step_title_comment_sits_above_the_location_comment() -> None:
     first = lines.index("    # Step 2: Choose a partition key")
     assert lines[first + 1 : first + 3] == [
         "    # source/reference/terminating-and-reenabling-realm-sync.txt:44",
-        "    When pick a key.",
+        "    When Pick a key.",
     ]
     assert "    # Step 2.1: Nested" in lines
     assert "    # Step: Result" in lines
@@ -283,23 +283,15 @@ def test_step_title_comment_sits_above_the_location_comment() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("In the tab, click.", "in the tab, click."),
-        ("Click the button.", "click the button."),
-        ("Re-enable Sync.", "re-enable Sync."),
-        ("A modal opens.", "a modal opens."),
-        ("Über den Knopf.", "über den Knopf."),
+        ("In the tab, click.", "In the tab, click."),
+        ("Compass deletes the key.", "Compass deletes the key."),
+        ("App Services evaluates it.", "App Services evaluates it."),
+        ("Über den Knopf.", "Über den Knopf."),
         ('"Deploy" turns green.', '"Deploy" turns green.'),
-        ("`realm-cli` prints it.", "`realm-cli` prints it."),
-        ("UI shows it.", "UI shows it."),
-        ("MongoDB Realm deploys it.", "MongoDB Realm deploys it."),
-        ("I want it.", "I want it."),
-        ("S3 buckets fill.", "S3 buckets fill."),
-        ("3 things happen.", "3 things happen."),
-        ("Sync tab opens.", "Sync tab opens."),
-        ("  Two\n lines\u2028here. ", "two lines here."),
+        ("  Two\n lines\u2028here. ", "Two lines here."),
     ],
 )
-def test_first_word_lowercasing(text: str, expected: str) -> None:
+def test_the_writers_capitalisation_is_kept(text: str, expected: str) -> None:
     step = action(text, 1, labels=("Sync",))
     assert step_sentence(step) == expected
 

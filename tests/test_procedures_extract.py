@@ -269,8 +269,14 @@ def test_follow_the_steps_in_doc_borrows_that_page_procedure(tmp_path: Path) -> 
         "1. Click :guilabel:`A`.\n2. Click :guilabel:`B`.\n"
     )
     extraction = extract(tmp_path, {"page.txt": source, "setup.txt": setup})
-    again, by_label = page(extraction).procedures
+    again, broken, by_label = page(extraction).procedures
     [original] = page(extraction, "setup").procedures
+    [link] = broken.steps  # a link to nowhere is one step that fails at the link's line
+    assert (broken.title, str(link.location), link.links[0].target) == (
+        "Missing",
+        "source/page.txt:14",
+        "nowhere",
+    )
     assert (again.id, again.title, again.labels) == ("page/do-it-again", "Do It Again", ("again",))
     assert (again.included_from, str(again.location)) == ("setup", "source/page.txt:9")
     assert again.steps == original.steps
@@ -295,7 +301,8 @@ def test_follow_the_steps_in_doc_borrows_that_page_procedure(tmp_path: Path) -> 
 def test_follow_the_steps_in_a_page_without_procedure_is_reported(tmp_path: Path) -> None:
     source = TITLE + "Again\n-----\n\nFollow the steps in :doc:`/empty`.\n"
     extraction = extract(tmp_path, {"page.txt": source, "empty.txt": "Empty\n=====\n\nText.\n"})
-    assert page(extraction).procedures == ()
+    [broken] = page(extraction).procedures
+    assert [str(step.location) for step in broken.steps] == ["source/page.txt:7"]
     assert codes(extraction) == [("source/page.txt", 7, "DH206")]
 
 

@@ -177,8 +177,9 @@ def test_the_verbatim_seed_with_its_2021_constants(shared_dir: Path, tmp_path: P
     shutil.copy(shared_dir / "seed/terminating-and-reenabling-realm-sync.txt", target)
     extraction = extract_project(tmp_path)
     [seed] = extraction.documents
-    [terminate] = seed.procedures
+    terminate, reenable = seed.procedures
     assert_terminate(terminate)
+    assert [str(step.location) for step in reenable.steps] == [f"{SEED_FILE}:101"]
     serious = [d for d in extraction.diagnostics if d.severity is not Severity.INFO]
     assert [(d.line, d.code) for d in serious] == [
         (71, "DH201"),

@@ -325,14 +325,22 @@ def test_code_directives_keep_their_body_literal(tmp_path: Path) -> None:
 def test_directives_with_any_options_never_lose_content(tmp_path: Path) -> None:
     text = (
         ".. list-table::\n   :header-rows: 1\n   :widths: 20 80\n\n"
-        "   * - Name\n     - Meaning\n\n"
+        "   * - Name\n     - Meaning\n\n   * - x\n     - the x\n\n"
         ".. io-code-block::\n\n   .. input:: /code/x.js\n      :language: js\n\n      run();\n\n"
         "   .. output::\n\n      done\n"
     )
     page = parse(make_project(tmp_path, {"page.txt": text}))
     names = [node["name"] for node in page.document.findall(snooty.directive)]
-    assert names == ["list-table", "io-code-block", "input", "output"]
-    assert [b.astext() for b in page.document.findall(nodes.literal_block)] == ["run();", "done"]
+    assert names == []
+    [table] = page.document.findall(nodes.table)
+    assert [row.astext().split() for row in table.findall(nodes.row)] == [
+        ["Name", "Meaning"],
+        ["x", "the", "x"],
+    ]
+    blocks = [
+        (b.astext(), b["language"], b["io"]) for b in page.document.findall(nodes.literal_block)
+    ]
+    assert blocks == [("run();", "js", "input"), ("done", "", "output")]
     assert page.diagnostics == ()
 
 

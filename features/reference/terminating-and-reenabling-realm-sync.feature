@@ -6,38 +6,38 @@ Feature: Terminating & Re-enabling Realm Sync
   @id:reference/terminating-and-reenabling-realm-sync/terminate-realm-sync @label:terminating-realm-sync
   Scenario: Terminate Realm Sync
     # source/reference/terminating-and-reenabling-realm-sync.txt:66
-    When in the "Sync" tab of the MongoDB Realm UI, click the red "Terminate Sync" button.
+    When In the "Sync" tab of the MongoDB Realm UI, click the red "Terminate Sync" button.
     # source/reference/terminating-and-reenabling-realm-sync.txt:71
-    And in the modal that pops up, check that you want to terminate sync by clicking the "I want to terminate Sync" checkbox and then click the "Terminate Sync" button on the modal.
+    And In the modal that pops up, check that you want to terminate sync by clicking the "I want to terminate Sync" checkbox and then click the "Terminate Sync" button on the modal.
     # source/reference/terminating-and-reenabling-realm-sync.txt:78
-    And click the "Review & Deploy" button in the blue notification bar telling you that changes have been made to your MongoDB Realm app.
+    And Click the "Review & Deploy" button in the blue notification bar telling you that changes have been made to your MongoDB Realm app.
     # source/reference/terminating-and-reenabling-realm-sync.txt:84
-    And in the model that appears, review your changes and then click the green "Deploy" button.
+    And In the model that appears, review your changes and then click the green "Deploy" button.
     # source/reference/terminating-and-reenabling-realm-sync.txt:90
-    Then you have now terminated Realm Sync and should get a green notification bar on the top of the "Sync" page that states that your deployment was successful.
+    Then You have now terminated Realm Sync and should get a green notification bar on the top of the "Sync" page that states that your deployment was successful.
 
   @id:reference/terminating-and-reenabling-realm-sync/re-enable-realm-sync @label:re-enable-realm-sync @from:sync/get-started
   Scenario: Re-enable Realm Sync
     # Step 1: Choose the cluster to sync
     # source/sync/get-started.txt:39
-    When in the "Sync" tab of the Realm UI, select your linked cluster from the "Select Cluster To Sync" dropdown.
+    When In the "Sync" tab of the Realm UI, select your linked cluster from the "Select Cluster To Sync" dropdown.
     # Step 2: Choose a partition key
     # source/sync/get-started.txt:44
-    And under "Sync Type", select "Partition-Based", then select `_partition` from the "Choose a Partition Key" dropdown.
+    And Under "Sync Type", select "Partition-Based", then select `_partition` from the "Choose a Partition Key" dropdown.
     # Step 3: Name the database
     # source/sync/get-started.txt:50
-    And enter `todo` in the "Define a Database Name" field. Clients write synced objects to this database.
+    And Enter `todo` in the "Define a Database Name" field. Clients write synced objects to this database.
     # Step 4: Turn on Development Mode
     # source/sync/get-started.txt:55
-    And turn on the "Development Mode" toggle so that the data models of your client app define the sync schema.
+    And Turn on the "Development Mode" toggle so that the data models of your client app define the sync schema.
     # Step 5: Enable Sync
     # source/sync/get-started.txt:60
-    And click the "Enable Sync" button.
+    And Click the "Enable Sync" button.
     # Step 6: Review your changes
     # source/sync/get-started.txt:64
-    And click the "Review & Deploy" button in the blue notification bar telling you that changes have been made to your MongoDB Realm app.
+    And Click the "Review & Deploy" button in the blue notification bar telling you that changes have been made to your MongoDB Realm app.
     # Step 7: Deploy
     # source/sync/get-started.txt:69
-    And in the modal that appears, review your changes and then click the green "Deploy" button.
+    And In the modal that appears, review your changes and then click the green "Deploy" button.
     # source/sync/get-started.txt:72
-    Then you have now enabled Realm Sync: the "Sync" page shows that your deployment was successful.
+    Then You have now enabled Realm Sync: the "Sync" page shows that your deployment was successful.

@@ -7,24 +7,24 @@ Feature: Get Started with Sync
   Scenario: Enable Sync
     # Step 1: Choose the cluster to sync
     # source/sync/get-started.txt:39
-    When in the "Sync" tab of the Realm UI, select your linked cluster from the "Select Cluster To Sync" dropdown.
+    When In the "Sync" tab of the Realm UI, select your linked cluster from the "Select Cluster To Sync" dropdown.
     # Step 2: Choose a partition key
     # source/sync/get-started.txt:44
-    And under "Sync Type", select "Partition-Based", then select `_partition` from the "Choose a Partition Key" dropdown.
+    And Under "Sync Type", select "Partition-Based", then select `_partition` from the "Choose a Partition Key" dropdown.
     # Step 3: Name the database
     # source/sync/get-started.txt:50
-    And enter `todo` in the "Define a Database Name" field. Clients write synced objects to this database.
+    And Enter `todo` in the "Define a Database Name" field. Clients write synced objects to this database.
     # Step 4: Turn on Development Mode
     # source/sync/get-started.txt:55
-    And turn on the "Development Mode" toggle so that the data models of your client app define the sync schema.
+    And Turn on the "Development Mode" toggle so that the data models of your client app define the sync schema.
     # Step 5: Enable Sync
     # source/sync/get-started.txt:60
-    And click the "Enable Sync" button.
+    And Click the "Enable Sync" button.
     # Step 6: Review your changes
     # source/sync/get-started.txt:64
-    And click the "Review & Deploy" button in the blue notification bar telling you that changes have been made to your MongoDB Realm app.
+    And Click the "Review & Deploy" button in the blue notification bar telling you that changes have been made to your MongoDB Realm app.
     # Step 7: Deploy
     # source/sync/get-started.txt:69
-    And in the modal that appears, review your changes and then click the green "Deploy" button.
+    And In the modal that appears, review your changes and then click the green "Deploy" button.
     # source/sync/get-started.txt:72
-    Then you have now enabled Realm Sync: the "Sync" page shows that your deployment was successful.
+    Then You have now enabled Realm Sync: the "Sync" page shows that your deployment was successful.

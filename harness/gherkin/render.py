@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from harness.gherkin.body import step_body
 from harness.gherkin.text import one_line, step_sentence, tag
 from harness.procedures.model import Document, Procedure, Step, StepKind
 
@@ -73,4 +74,5 @@ def _scenario(procedure: Procedure, name: str) -> Iterator[str]:
         yield f"    # {step.location.path}:{step.location.line}"
         keyword = "And" if step.kind is previous else _PRIMARY_KEYWORD[step.kind]
         yield f"    {keyword} {step_sentence(step)}"
+        yield from step_body(step)
         previous = step.kind

@@ -13,7 +13,6 @@ from harness.procedures.model import Step
 
 _TAG_UNSAFE = re.compile(r"[^\w.:/+-]+")
 _DASHES = re.compile(r"-{2,}")
-_FIRST_WORD = re.compile(r"[^\W\d_]+")
 
 
 def one_line(text: str) -> str:
@@ -31,22 +30,6 @@ def tag(name: str, value: str) -> str:
 
 
 def step_sentence(step: Step) -> str:
-    """The step text as it reads after a Gherkin keyword: one line, first word
-    lowercased when it is an ordinary capitalised word ("In the ..." -> "in the ...").
-
-    Left alone: text starting with a quote, backtick or digit, acronyms ("UI"),
-    mixed-case names ("MongoDB"), "I", and text starting with one of the step's
-    UI labels or literals.
-    """
-    text = one_line(step.text)
-    if any(text.startswith(one_line(name)) for name in (*step.labels, *step.literals) if name):
-        return text
-    match = _FIRST_WORD.match(text)
-    if match is None:
-        return text
-    word = match.group()
-    rest = text[match.end() :]
-    if rest[:1].isdigit():
-        return text
-    ordinary = word == "A" or (len(word) > 1 and word[0].isupper() and word[1:].islower())
-    return word[0].lower() + word[1:] + rest if ordinary else text
+    """The step text as it reads after a Gherkin keyword: one line, with the writer's
+    capitalisation ("When Compass deletes ...", never "When compass deletes ...")."""
+    return one_line(step.text)

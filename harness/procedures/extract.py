@@ -25,7 +25,7 @@ from harness.procedures.codes import (
     UNTITLED_STEP,
     severity_of,
 )
-from harness.procedures.model import Link, Procedure, SourceLocation, Step, StepKind
+from harness.procedures.model import Block, Link, Procedure, SourceLocation, Step, StepKind
 from harness.procedures.text import Rendered, TitleLookup, render
 from harness.rst import Project
 from harness.rst import nodes as snooty
@@ -81,6 +81,7 @@ class StepDraft:
     literals: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
     figures: list[str] = field(default_factory=list)
+    body: list[Block] = field(default_factory=list)
     substeps: list[StepDraft] = field(default_factory=list)
     closing: StepDraft | None = None  # an outcome sentence ending the step's body
 
@@ -95,6 +96,7 @@ class StepDraft:
             literals=self.literals,
             links=self.links,
             figures=tuple(self.figures),
+            body=tuple(self.body),
         )
         for index, sub in enumerate(self.substeps, start=1):
             yield from sub.flatten(f"{number}.{index}")
@@ -389,7 +391,7 @@ class PageWalker:
     # -- steps ----------------------------------------------------------------------
 
     def item(self, item: nodes.list_item) -> StepDraft:
-        paragraph = _first(item.children, nodes.paragraph)
+        paragraph = _leading(item.children, nodes.paragraph)
         draft = self.step_from(paragraph, item)
         self.fill(draft, item.children, skip=paragraph)
         return draft
@@ -414,18 +416,23 @@ class PageWalker:
         return draft
 
     def fill(self, draft: StepDraft, body: Sequence[nodes.Node], skip: nodes.Node | None) -> None:
-        """Figures and sub-steps from a step's body (sub-procedures are flattened), and
-        the outcome sentence when the body ends with one ("You have now ...")."""
+        """The rest of a step's body, in order: sub-steps (numbered lists, nested steps and
+        procedures, numbered lists inside tabs), code, tables, later paragraphs, notes and
+        figures; and the outcome sentence when the body ends with one ("You have now ...")."""
         for node in body:
             if node is skip or isinstance(node, _INVISIBLE):
                 continue
             if isinstance(node, (nodes.figure, nodes.image)):
                 if _alt(node):
                     (draft.closing or draft).figures.append(_alt(node))
+                    draft.body.append(Block("figure", _alt(node), self.location(node)))
                 continue
             draft.closing = None
             if isinstance(node, nodes.paragraph):
-                if is_outcome(self.render(node).text):
+                rendered = self.render(node).text
+                if rendered:
+                    draft.body.append(Block("paragraph", rendered, self.location(node)))
+                if is_outcome(rendered):
                     draft.closing = self.outcome(node)
             elif isinstance(node, nodes.enumerated_list):
                 draft.substeps.extend(
@@ -435,8 +442,48 @@ class PageWalker:
                 draft.substeps.extend(self.steps_of(node))
             elif isinstance(node, snooty.step):
                 draft.substeps.append(self.step(node))
-            elif isinstance(node, nodes.block_quote):
+            elif isinstance(node, nodes.literal_block):
+                draft.body.append(self.code(node))
+            elif isinstance(node, nodes.table):
+                draft.body.append(self.table(node))
+            elif isinstance(node, (nodes.bullet_list, nodes.definition_list)):
+                items = [self.render(item).text for item in node.children]
+                text = "\n".join(item for item in items if item)
+                if text:
+                    draft.body.append(Block("list", text, self.location(node)))
+            elif isinstance(node, nodes.admonition):
+                kind = next((c for c in node["classes"] if c != "admonition"), "note")
+                text = " ".join(
+                    self.render(child).text
+                    for child in node.children
+                    if not isinstance(child, (nodes.title, *_INVISIBLE))
+                ).strip()
+                if text:
+                    draft.body.append(Block("note", text, self.location(node), title=kind))
+            elif isinstance(node, nodes.section):
+                title = self.render(node.next_node(nodes.title)).text
+                if title:
+                    draft.body.append(Block("paragraph", title, self.location(node)))
+                self.fill(draft, node.children[1:], skip=None)
+            elif isinstance(node, (snooty.tabs, snooty.tab, snooty.directive, *_CONTAINERS)):
                 self.fill(draft, node.children, skip=None)
+            elif isinstance(node, nodes.Element) and node.astext().strip():
+                text = self.render(node).text
+                if text:
+                    draft.body.append(Block("paragraph", text, self.location(node)))
+
+    def code(self, node: nodes.literal_block) -> Block:
+        kind = "output" if node.get("io") == "output" else "code"
+        return Block(kind, node.astext(), self.location(node), language=node.get("language", ""))
+
+    def table(self, node: nodes.table) -> Block:
+        rows = tuple(
+            tuple(self.render(entry).text for entry in row.findall(nodes.entry))
+            for row in node.findall(nodes.row)
+        )
+        width = max((len(row) for row in rows), default=0)
+        padded = tuple((*row, *("",) * (width - len(row))) for row in rows)
+        return Block("table", "", self.location(node), rows=padded)
 
     def step(self, node: snooty.step) -> StepDraft:
         title_node = _first(node.children, snooty.step_title)
@@ -448,7 +495,7 @@ class PageWalker:
                 )
             )
         body = [child for child in node.children if child is not title_node]
-        paragraph = _first(body, nodes.paragraph)
+        paragraph = _leading(body, nodes.paragraph)
         draft = self.step_from(paragraph, node, title)
         if title_node is not None and not draft.labels and paragraph is None:
             rendered = self.render(title_node)
@@ -489,7 +536,13 @@ def _closed(steps: list[StepDraft]) -> list[StepDraft]:
     """``steps`` plus the outcome sentence that ends the last step's body, if any."""
     last = steps[-1] if steps else None
     if last is not None and last.closing is not None:
-        return [*steps, last.closing]
+        closing = last.closing
+        last.body = [
+            block
+            for block in last.body
+            if not (block.kind == "paragraph" and block.location == closing.location)
+        ]
+        return [*steps, closing]
     return steps
 
 
@@ -509,6 +562,13 @@ def _open(draft: ProcedureDraft) -> bool:
 
 def _last_step(draft: ProcedureDraft | None) -> StepDraft | None:
     return draft.steps[-1] if draft is not None and draft.steps else None
+
+
+def _leading(children: Sequence[nodes.Node], kind: type[nodes.Node]) -> nodes.Node | None:
+    """The first visible child when it is a ``kind``: a step's own text comes first, so a
+    paragraph after its code or sub-steps is body, not the step's sentence."""
+    first = next((c for c in children if not isinstance(c, (*_INVISIBLE, snooty.step_title))), None)
+    return first if isinstance(first, kind) else None
 
 
 def _first(children: Sequence[nodes.Node], kind: type[nodes.Node]) -> nodes.Node | None:

@@ -22,6 +22,7 @@ from docutils.statemachine import string2lines
 from harness.rst import Project
 from harness.rst.constants import substitute_constants
 from harness.rst.directives import INCLUDE_SUFFIXES, resolve_include
+from harness.rst.giza import generated_include
 from harness.rst.parse import read_text
 
 # (file path, state): state is "" when no file is there, else its real path and digest.
@@ -106,11 +107,19 @@ def _candidates(
     source_dir = project.source_dir
     for argument in arguments:
         if argument.startswith("/"):
-            base = source_dir / argument.lstrip("/")
+            bases = [source_dir / argument.lstrip("/")]
+        elif argument.startswith("includes/"):
+            bases = [source_dir / argument, including.parent / argument]
         else:
-            base = including.parent / argument
-        for suffix in INCLUDE_SUFFIXES:
-            yield base.with_name(base.name + suffix) if suffix else base
+            bases = [including.parent / argument]
+        for base in bases:
+            for suffix in INCLUDE_SUFFIXES:
+                yield base.with_name(base.name + suffix) if suffix else base
+        giza = generated_include(argument, source_dir)
+        if giza is not None:
+            yield from giza.files
+            # a step may reuse (source:/inherit:) any YAML file next to it
+            yield from sorted((source_dir / "includes").glob("*.yaml"))
     for line in options:
         option = _FILE_OPTION.match(line)
         if option is not None and option["value"].strip():

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from harness.diagnostics import Diagnostic, Severity
 
 __all__ = [
+    "Block",
     "Diagnostic",
     "Document",
     "Link",
@@ -50,6 +51,26 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Block:
+    """One piece of a step's body after its own text, in the order written.
+
+    Kinds: ``code`` (something to type or run; ``language`` is its content type,
+    "" when unknown), ``output`` (what a command prints), ``table`` (``rows``,
+    header row first), ``paragraph``, ``list`` (``text`` holds one item a line),
+    ``note`` (an admonition; ``title`` is its kind: note, warning, ...) and
+    ``figure`` (``text`` is the alt text). ``code``/``output`` text keeps its
+    lines and indentation; the other kinds' text is readable rST-free prose.
+    """
+
+    kind: str
+    text: str
+    location: SourceLocation
+    language: str = ""
+    rows: tuple[tuple[str, ...], ...] = ()
+    title: str = ""
+
+
+@dataclass(frozen=True)
 class Step:
     """One numbered step (or the outcome sentence that closes a procedure).
 
@@ -67,6 +88,12 @@ class Step:
     literals: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
     figures: tuple[str, ...] = ()  # alt text of figures that illustrate the step
+    body: tuple[Block, ...] = ()  # the rest of the step's body, sub-steps excepted
+
+    @property
+    def code(self) -> tuple[Block, ...]:
+        """The code blocks of the body (commands, snippets), in order."""
+        return tuple(block for block in self.body if block.kind == "code")
 
 
 @dataclass(frozen=True)

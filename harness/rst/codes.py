@@ -31,6 +31,8 @@ INCLUDE_CYCLE = "DH104"
 UNKNOWN_DIRECTIVE = "DH105"
 UNKNOWN_ROLE = "DH106"
 TAB_WITHOUT_ID = "DH107"
+GIZA_PROBLEM = "DH108"
+MISSING_FILE = "DH109"
 
 RST_CODES: tuple[LintCode, ...] = (
     LintCode(
@@ -66,4 +68,15 @@ RST_CODES: tuple[LintCode, ...] = (
         UNKNOWN_ROLE, Severity.WARNING, "a role the snooty dialect does not define (text kept)"
     ),
     LintCode(TAB_WITHOUT_ID, Severity.WARNING, "a tab has neither :tabid: nor a title"),
+    LintCode(
+        GIZA_PROBLEM,
+        Severity.ERROR,
+        "a giza YAML file (steps-*.yaml, extracts-*.yaml) is malformed or reuses a missing ref",
+    ),
+    LintCode(
+        MISSING_FILE,
+        Severity.WARNING,
+        "a literalinclude, input/output or image file is not in the project (readers see"
+        " nothing there)",
+    ),
 )

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.diagnostics import Diagnostic, Severity
+from harness.rst.giza import GizaReader
 from harness.rst.project import Project
 
 # Reads an include: its lines (constants substituted) and the problems found doing so.
@@ -26,6 +27,7 @@ class ParseContext:
     project: Project
     page: str  # page path relative to source/, without extension
     read_include: IncludeReader
+    giza: GizaReader | None = None  # generated includes (steps-*.yaml, extracts-*.yaml)
     default_domain: str = ""
     diagnostics: list[Diagnostic] = field(default_factory=list)
     texts: dict[str, list[str]] = field(default_factory=dict)  # source -> lines, for columns

@@ -7,18 +7,29 @@ never turn a block of content into an error message.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import Directive
+from docutils.parsers.rst.directives import tables
+from docutils.statemachine import StringList
 
 from harness.diagnostics import Severity
 from harness.rst import nodes as snooty
-from harness.rst.codes import INCLUDE_CYCLE, MISSING_INCLUDE, TAB_WITHOUT_ID, UNKNOWN_DIRECTIVE
+from harness.rst.codes import (
+    INCLUDE_CYCLE,
+    MISSING_FILE,
+    MISSING_INCLUDE,
+    TAB_WITHOUT_ID,
+    UNKNOWN_DIRECTIVE,
+)
+from harness.rst.constants import substitute_constants
 from harness.rst.context import ParseContext, context_of
+from harness.rst.giza import Line, generated_include
 from harness.rst.spec import dialect
 
 INCLUSION_END = '.. end of inclusion from "{}"'  # docutils pops its include log on this comment
@@ -72,8 +83,19 @@ class SnootyDirective(Directive):  # type: ignore[misc]
         return node
 
     def parse_body(self, node: nodes.Element) -> None:
+        """The content as rST; section titles are allowed in it, as snooty allows them."""
         if self.content:
-            self.state.nested_parse(self.content, self.content_offset, node)
+            self.parse_lines(self.content, self.content_offset, node)
+
+    def parse_lines(self, lines: StringList, offset: int, node: nodes.Element) -> None:
+        """Nested content with its own title styles, as Sphinx parses directive bodies."""
+        memo = self.state.memo
+        surrounding = memo.title_styles, memo.section_level
+        memo.title_styles, memo.section_level = [], 0
+        try:
+            self.state.nested_parse(lines, offset, node, match_titles=True)
+        finally:
+            memo.title_styles, memo.section_level = surrounding
 
     def inline(self, text: str) -> list[nodes.Node]:
         parsed, messages = self.state.inline_text(text, self.lineno)
@@ -109,8 +131,7 @@ class Tabs(SnootyDirective):
                 hidden=self.options.get("hidden", "false").strip().lower() in {"", "true"},
             )
         )
-        first = next((line.strip() for line in self.content if line.strip()), "")
-        if first == "tabs:":
+        if _is_legacy(self.content):
             self.legacy_tabs(node)
         else:
             self.parse_body(node)
@@ -148,8 +169,19 @@ class Tabs(SnootyDirective):
                     end += 1
                 block = content[index:end]
                 block.trim_left(min((_indent(text) for text in block if text.strip()), default=0))
-                self.state.nested_parse(block, self.content_offset + index, current)
+                self.parse_lines(block, self.content_offset + index, current)
                 index = end
+
+
+def _is_legacy(content: StringList) -> bool:
+    """The YAML form: ``key: value`` lines (``hidden: true``...) up to a ``tabs:`` line."""
+    for line in content:
+        text = line.strip()
+        if text == "tabs:":
+            return True
+        if text and not _LEGACY_KEY.match(line):
+            return False
+    return False
 
 
 _LEGACY_ITEM = re.compile(r"^(?P<indent>\s*)- (?P<key>\w+):(?P<value>.*)$")
@@ -280,6 +312,8 @@ class Include(SnootyDirective):
         source, line = self.where()
         including = Path(source) if source else context.project.source_dir
         target = resolve_include(self.argument, including, context.project.source_dir)
+        if target is None and self.generated(source, line):
+            return []
         if target is None:
             context.report(
                 MISSING_INCLUDE,
@@ -312,27 +346,82 @@ class Include(SnootyDirective):
         self.state_machine.insert_input([*lines, "", INCLUSION_END.format(target)], str(target))
         return []
 
+    def generated(self, source: str | None, line: int | None) -> bool:
+        """Read an include snooty generates from giza YAML; False when it is not one."""
+        context = self.context
+        include = generated_include(self.argument, context.project.source_dir)
+        if include is None or context.giza is None:
+            return False
+        found = context.giza.lines(include)
+        if found is None:
+            return False
+        lines, problems = found
+        context.diagnostics.extend(problems)
+        origin = str(include.files[0]) if include.kind == "steps" else f"extracts:{include.ref}"
+        log = self.state.document.include_log
+        if origin in [str(entry[0]) for entry in log]:
+            context.report(
+                INCLUDE_CYCLE, Severity.ERROR, f"include cycle: {self.argument}", source, line
+            )
+            return True
+        if not log:
+            log.append((str(source), (None, None, "", "")))
+        log.append((origin, (None, None, "", "")))
+        block = StringList()
+        for text, path, number in substitute_lines(lines, context):
+            block.append(text, path, number - 1)
+        block.append("", origin, 0)
+        block.append(INCLUSION_END.format(origin), origin, 0)
+        machine = self.state_machine
+        machine.input_lines.insert(
+            machine.line_offset + 1,
+            "",
+            source=f"internal padding after {origin}",
+            offset=len(block),
+        )
+        machine.input_lines.insert(
+            machine.line_offset + 1, "", source=f"internal padding before {origin}", offset=-1
+        )
+        machine.input_lines.insert(machine.line_offset + 2, block)
+        return True
+
+
+def substitute_lines(lines: list[Line], context: ParseContext) -> Iterator[Line]:
+    """Generated lines with ``{+constants+}`` substituted, problems at the line's own place."""
+    constants = context.project.constants
+    for text, path, number in lines:
+        if "{+" not in text:
+            yield text, path, number
+            continue
+        replaced, problems = substitute_constants(text, constants, context.relpath(path))
+        for problem in problems:
+            context.diagnostics.append(dataclasses.replace(problem, line=number))
+        yield replaced, path, number
+
 
 def resolve_include(argument: str, including: Path, source_dir: Path) -> Path | None:
-    """The file an include names: ``/x`` from source/, ``x`` from the including file;
-    the extension may be left off. None when missing or outside the project."""
+    """The file an include names: ``/x`` from source/, ``x`` from the including file,
+    except ``includes/x``, which snooty reads from source/ first; the extension may be
+    left off. None when missing or outside the project."""
     if not argument:
         return None
-    base = (
-        source_dir / argument.lstrip("/")
-        if argument.startswith("/")
-        else including.parent / argument
-    )
+    if argument.startswith("/"):
+        bases = [source_dir / argument.lstrip("/")]
+    elif argument.startswith("includes/"):
+        bases = [source_dir / argument, including.parent / argument]
+    else:
+        bases = [including.parent / argument]
     project_root = source_dir.parent.resolve()
-    for suffix in INCLUDE_SUFFIXES:
-        candidate = base.with_name(base.name + suffix) if suffix else base
-        try:
-            if not candidate.is_file():
+    for base in bases:
+        for suffix in INCLUDE_SUFFIXES:
+            candidate = base.with_name(base.name + suffix) if suffix else base
+            try:
+                if not candidate.is_file():
+                    continue
+                resolved = candidate.resolve()
+            except OSError:  # a name no file can have (too long, say): not there
                 continue
-            resolved = candidate.resolve()
-        except OSError:  # a name no file can have (too long, say): not there
-            continue
-        return resolved if resolved.is_relative_to(project_root) else None
+            return resolved if resolved.is_relative_to(project_root) else None
     return None
 
 
@@ -353,6 +442,129 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", re.sub(r"['\u2019]", "", text.lower())).strip("-")
 
 
+class Code(SnootyDirective):
+    """``code-block``, ``code``, ``sourcecode``, ``input``, ``output`` and ``literalinclude``:
+    a ``literal_block`` with ``language`` and ``io`` ("input", "output" or "") set.
+
+    ``literalinclude`` (and ``input``/``output`` naming a file) read the file, which
+    must lie inside the project; ``:start-after:``, ``:end-before:``, ``:lines:`` and
+    ``:dedent:`` clip it as snooty does.
+    """
+
+    def run(self) -> list[nodes.Node]:
+        language = self.options.get("language", "").strip()
+        if self.name in {"code-block", "code", "sourcecode"}:
+            language = language or self.argument
+            text, where = "\n".join(self.content), self.content_offset + 1
+        elif self.content and self.name != "literalinclude":
+            text, where = "\n".join(self.content), self.content_offset + 1
+        else:
+            found = self.read_file()
+            if found is None:
+                return []
+            text, where = found, self.lineno
+        text = _dedent(_clip_text(text, self.options), self.options.get("dedent"))
+        block = nodes.literal_block(text, text, language=language.split()[0] if language else "")
+        block["io"] = self.name if self.name in {"input", "output"} else ""
+        block.source, block.line = self.state_machine.get_source_and_line(where)
+        return [block]
+
+    def read_file(self) -> str | None:
+        context = self.context
+        source, line = self.where()
+        including = Path(source) if source else context.project.source_dir
+        target = resolve_include(self.argument, including, context.project.source_dir)
+        if target is None or not target.is_file():
+            context.report(
+                MISSING_FILE,
+                Severity.WARNING,
+                f"{self.name} file not found in the project: {self.argument}",
+                source,
+                line,
+                hint="paths starting with / are relative to source/; others to this file",
+            )
+            return None
+        lines, problems = context.read_include(target)
+        context.diagnostics.extend(problems)
+        return "\n".join(lines)
+
+
+class IoCodeBlock(SnootyDirective):
+    """``io-code-block``: its ``input`` and ``output`` blocks, in order."""
+
+    def run(self) -> list[nodes.Node]:
+        node = self.located(nodes.container(classes=["io-code-block"]))
+        self.parse_body(node)
+        return [node]
+
+
+class ListTable(SnootyDirective):
+    """``list-table``: a table of rows (docutils' own reading), with any option
+    accepted; content docutils cannot read as a table is kept as parsed rST."""
+
+    def run(self) -> list[nodes.Node]:
+        known: dict[str, Any] = {}
+        for key, value in self.options.items():
+            convert = _LIST_TABLE_OPTIONS.get(key)
+            if convert is not None and value.strip().isdigit():
+                known[key] = convert(value.strip())
+        table = _DocutilsListTable(
+            self.name, self.arguments, known, self.content, self.lineno,
+            self.content_offset, self.block_text, self.state, self.state_machine,
+        ).run()  # fmt: skip
+        if any(isinstance(found, nodes.table) for found in table):
+            return [found for found in table if isinstance(found, nodes.table)]
+        node = self.located(
+            snooty.directive(name=self.name, argument=self.argument, options={}, known=True)
+        )
+        self.parse_body(node)
+        return [node]
+
+
+class _DocutilsListTable(tables.ListTable):  # type: ignore[misc]
+    """docutils' list-table, reporting to nowhere: a failure falls back to plain rST."""
+
+    def run(self) -> list[nodes.Node]:
+        try:
+            return list(super().run())
+        except Exception:
+            return []
+
+
+_LIST_TABLE_OPTIONS = {"header-rows": int, "stub-columns": int}
+
+
+def _clip_text(text: str, options: dict[str, str]) -> str:
+    lines = text.splitlines()
+    start, end = options.get("start-after"), options.get("end-before")
+    if start:
+        index = next((i for i, t in enumerate(lines) if start in t), None)
+        lines = lines[index + 1 :] if index is not None else lines
+    if end:
+        index = next((i for i, t in enumerate(lines) if end in t), None)
+        lines = lines[:index] if index is not None else lines
+    wanted = options.get("lines", "").strip()
+    if wanted:
+        chosen: list[str] = []
+        for part in wanted.split(","):
+            first, _, last = part.strip().partition("-")
+            if first.isdigit() and (not last or last.isdigit()):
+                chosen.extend(lines[int(first) - 1 : int(last or first)])
+        lines = chosen
+    return "\n".join(lines)
+
+
+def _dedent(text: str, dedent: str | None) -> str:
+    if dedent is None:
+        return text
+    lines = text.splitlines()
+    if dedent.strip().isdigit():
+        width = int(dedent)
+    else:
+        width = min((len(t) - len(t.lstrip()) for t in lines if t.strip()), default=0)
+    return "\n".join(t[width:] if t[:width].isspace() else t.lstrip() for t in lines)
+
+
 ADMONITIONS = (
     "admonition", "note", "warning", "important", "tip", "caution", "danger", "example",
     "seealso", "info", "attention", "hint", "error",
@@ -370,6 +582,10 @@ SPECIAL: dict[str, type[SnootyDirective]] = {
     "default-domain": DefaultDomain,
     "rubric": Rubric,
     **dict.fromkeys(ADMONITIONS, Admonition),
+    **dict.fromkeys(("code-block", "code", "sourcecode", "input", "output"), Code),
+    "literalinclude": Code,
+    "io-code-block": IoCodeBlock,
+    "list-table": ListTable,
 }
 
 
@@ -381,6 +597,10 @@ def directive_class(name: str, default_domain: str) -> type[SnootyDirective] | N
         return SPECIAL[name]
     if kind == "tabs":
         return Tabs
-    if kind is None:
+    if kind == "admonition":
+        return Admonition
+    if kind == "figure":
+        return Figure
+    if kind is None or kind == "docutils":
         return None
     return Generic

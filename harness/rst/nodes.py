@@ -45,7 +45,8 @@ class xref(nodes.Inline, nodes.TextElement):  # type: ignore[misc]
     """A role that names something: ``:ref:``, ``:doc:``, link and object roles.
 
     Attributes: ``role`` (resolved name, e.g. ``std:ref``, ``manual``),
-    ``target``, ``explicit`` (the writer gave the text). The child text is what a
+    ``target``, ``explicit`` (the writer gave the text), ``refuri`` for a link role
+    with a URL template. The child text is what a
     reader sees.
     """
 

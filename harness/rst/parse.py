@@ -37,6 +37,7 @@ from harness.rst.codes import (
 from harness.rst.constants import substitute_constants
 from harness.rst.context import ParseContext, context_of
 from harness.rst.directives import Generic, directive_class
+from harness.rst.giza import GizaReader
 from harness.rst.pool import StateMachinePool
 from harness.rst.project import Project
 from harness.rst.roles import role_function, unknown_role
@@ -98,6 +99,7 @@ class _Reader:
         settings.syntax_highlight = "none"
         self.settings = settings
         self.pool = StateMachinePool()
+        self.giza = GizaReader(project)
         self._includes: dict[tuple[Path, int, int], tuple[list[str], tuple[Diagnostic, ...]]] = {}
         self._substitutions: dict[str, list[nodes.Node]] = {}
 
@@ -106,7 +108,10 @@ class _Reader:
         absolute = page_file.resolve()
         path = project.relpath(absolute)
         context = ParseContext(
-            project=project, page=project.page_name(absolute), read_include=self.read_include
+            project=project,
+            page=project.page_name(absolute),
+            read_include=self.read_include,
+            giza=self.giza,
         )
         text, problems = read_text(absolute, path)
         context.diagnostics.extend(problems)

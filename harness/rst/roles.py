@@ -17,6 +17,7 @@ from docutils import nodes, utils
 
 from harness.rst import nodes as snooty
 from harness.rst.context import context_of
+from harness.rst.spec import dialect
 
 RoleFunction = Callable[..., tuple[list[nodes.Node], list[nodes.system_message]]]
 
@@ -95,7 +96,10 @@ def _role_node(canonical: str, kind: str, rawtext: str, text: str, inliner: Any)
         target = target.lstrip("!~")
     if not explicit and kind == "object":
         title = _shown_object(target)
-    return snooty.xref(rawtext, title, role=canonical, target=target, explicit=explicit)
+    node = snooty.xref(rawtext, title, role=canonical, target=target, explicit=explicit)
+    if kind == "link":
+        node["refuri"] = dialect().link_url(canonical, target)
+    return node
 
 
 def unknown_role(

@@ -12,6 +12,7 @@ import functools
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 # Directive names with their own class in harness.rst.directives.
 SPECIAL_DIRECTIVES = frozenset(
@@ -19,8 +20,14 @@ SPECIAL_DIRECTIVES = frozenset(
         "include", "procedure", "step", "tabs", "tab", "figure", "image", "contents",
         "default-domain", "rubric", "admonition", "note", "warning", "important", "tip",
         "caution", "danger", "example", "seealso", "info", "attention", "hint", "error",
+        "list-table", "literalinclude", "code-block", "code", "sourcecode", "input", "output",
+        "io-code-block",
     }
 )  # fmt: skip
+# docutils' own directives that the snooty spec also lists: docutils' meaning is theirs.
+DOCUTILS_DIRECTIVES = frozenset(
+    {"role", "default-role", "replace", "unicode", "date", "csv-table", "table"}
+)
 
 # Role names with their own behaviour in harness.rst.roles.
 SPECIAL_ROLES = {"guilabel": "guilabel", "abbr": "abbr", "ref": "ref", "doc": "doc", "term": "term"}
@@ -35,14 +42,17 @@ class Dialect:
     directive_kinds: dict[str, str]
     role_kinds: dict[str, str]
     domains: dict[str, frozenset[str]]
+    links: dict[str, str]  # link role -> URL template ("%s" stands for the target)
 
     def directive_kind(self, name: str, default_domain: str) -> str | None:
         """``special``, ``tabs``, ``block``, ``literal`` or ``object``; None if unknown."""
         if name in SPECIAL_DIRECTIVES:
             return "special"
+        if name in DOCUTILS_DIRECTIVES:
+            return "docutils"
         if name.startswith("tabs-"):
             return "tabs"
-        kind = self.directive_kinds.get(name)
+        kind = self._named(self.directive_kinds, name, default_domain)
         if kind is not None:
             return kind
         if self._object(name, default_domain) is not None:
@@ -56,7 +66,9 @@ class Dialect:
         """
         if name in SPECIAL_ROLES:
             return name, SPECIAL_ROLES[name]
-        kind = self.role_kinds.get(name)
+        kind = self._named(self.role_kinds, name, default_domain)
+        if kind in _STD_SPECIAL:
+            return kind, kind
         if kind is not None:
             return name, kind
         canonical = self._object(name, default_domain)
@@ -66,6 +78,23 @@ class Dialect:
         if local in _STD_SPECIAL:
             return local, local
         return canonical, "object"
+
+    def link_url(self, role: str, target: str) -> str:
+        """The URL a link role makes of its target ("" when the role has no template)."""
+        template = self.links.get(role, "")
+        return template.replace("%s", target, 1) if template else ""
+
+    @staticmethod
+    def _named(kinds: dict[str, str], name: str, default_domain: str) -> str | None:
+        """A kind by name as written, else by the name in the domains snooty tries."""
+        kind = kinds.get(name)
+        if kind is not None or ":" in name:
+            return kind
+        for domain in (default_domain, *FALLBACK_DOMAINS):
+            kind = kinds.get(f"{domain}:{name}")
+            if kind is not None:
+                return kind
+        return None
 
     def _object(self, name: str, default_domain: str) -> str | None:
         """``domain:name`` for an object name, resolving unprefixed names like snooty."""
@@ -78,12 +107,25 @@ class Dialect:
         return None
 
 
+def _data(name: str) -> dict[str, Any]:
+    return tomllib.loads(resources.files("harness.rst").joinpath(name).read_text(encoding="utf-8"))
+
+
 @functools.cache
 def dialect() -> Dialect:
-    """The dialect of ``spec.toml``, read once per process."""
-    text = resources.files("harness.rst").joinpath("spec.toml").read_text(encoding="utf-8")
-    data = tomllib.loads(text)
-    directive_kinds = {name: kind for kind, names in data["directives"].items() for name in names}
-    role_kinds = {name: kind for kind, names in data["roles"].items() for name in names}
-    domains = {domain: frozenset(names) for domain, names in data["domains"].items()}
-    return Dialect(directive_kinds, role_kinds, domains)
+    """The dialect of ``vocabulary.toml`` (snooty's spec) and ``spec.toml`` (curated here,
+    winning where both name the same thing), read once per process."""
+    directive_kinds: dict[str, str] = {}
+    role_kinds: dict[str, str] = {}
+    domains: dict[str, set[str]] = {}
+    links: dict[str, str] = {}
+    for data in (_data("vocabulary.toml"), _data("spec.toml")):
+        for kind, names in data["directives"].items():
+            directive_kinds.update(dict.fromkeys(names, kind))
+        for kind, names in data["roles"].items():
+            role_kinds.update(dict.fromkeys(names, kind))
+        for domain, names in data["domains"].items():
+            domains.setdefault(domain, set()).update(names)
+        links.update(data.get("links", {}))
+    frozen = {domain: frozenset(names) for domain, names in domains.items()}
+    return Dialect(directive_kinds, role_kinds, frozen, links)
