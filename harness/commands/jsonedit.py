@@ -17,11 +17,14 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from harness.commands.placeholders import fill
+from harness.commands.placeholders import fill, json_standin
 
 _ELLIPSIS_LINE = re.compile(r"^\s*(\.\.\.|…)\s*,?\s*$", re.MULTILINE)
 _ELLIPSIS_ITEM = re.compile(r",\s*(\.\.\.|…)\s*(?=[\]}])|(?<=[\[{])\s*(\.\.\.|…)\s*,?")
 _TRAILING_COMMA = re.compile(r",(\s*[\]}])")
+_VALUE_PLACEHOLDER = re.compile(r"<[A-Za-z][^<>\n]{0,80}>|\btrue\|false\b")
+_OBJECT_PLACEHOLDER = re.compile(r"\{\s*<[A-Za-z][^<>\n]{0,80}>\s*\}")  # { <JSON Expression> }
+_CHOICE_PLACEHOLDER = re.compile(r'<\s*("[^"\n]*")(?:\s*\|\s*"[^"\n]*")+\s*>')  # <"a" | "b">
 
 
 class EditError(ValueError):
@@ -36,6 +39,7 @@ class JsonBlock:
     error: str | None
     line: int
     column: int
+    fragment: bool = False  # members shown without their braces ("hosting": {...})
 
     @property
     def parsed(self) -> bool:
@@ -45,10 +49,14 @@ class JsonBlock:
 def parse_json_block(text: str, values: Mapping[str, str] | None = None) -> JsonBlock:
     """``text`` as JSON once placeholders are filled and ``...`` (the unchanged rest) is left out.
 
-    Placeholders with no run value stay as written: inside a string they are
-    harmless, outside one the block does not parse, as it would not for a reader.
+    A placeholder with a run value gets it. One without stays as written
+    inside a string; where a JSON value goes it gets a value of the type it
+    names (``<Boolean>`` -> ``true``, see ``placeholders.toml``). Members shown
+    without their braces (``"hosting": {...}``) are read as an object. Comments
+    and other non-JSON stay errors: the reader could not paste them either.
     """
     filled, _ = fill(text, values or {})
+    filled = _fill_value_placeholders(filled)
     # Lines keep their place (an ellipsis line becomes empty), so an error's line is the doc's.
     cleaned = _ELLIPSIS_ITEM.sub("", _ELLIPSIS_LINE.sub("", filled))
     if cleaned != filled:  # a comma that stood before the left-out rest
@@ -56,7 +64,47 @@ def parse_json_block(text: str, values: Mapping[str, str] | None = None) -> Json
     try:
         return JsonBlock(json.loads(cleaned), None, 0, 0)
     except json.JSONDecodeError as error:
+        if cleaned.lstrip().startswith('"'):
+            try:
+                return JsonBlock(json.loads("{" + cleaned + "}"), None, 0, 0, fragment=True)
+            except json.JSONDecodeError:
+                pass
         return JsonBlock(None, error.msg, error.lineno - 1, error.colno - 1)
+
+
+def _fill_value_placeholders(text: str) -> str:
+    """``text`` with each ``<placeholder>`` or ``true|false`` outside a JSON string filled."""
+    out: list[str] = []
+    in_string = False
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if in_string:
+            out.append(char)
+            if char == "\\":
+                out.append(text[index + 1 : index + 2])
+                index += 1
+            elif char == '"':
+                in_string = False
+        elif match := _OBJECT_PLACEHOLDER.match(text, index):
+            out.append("{}")
+            index = match.end()
+            continue
+        elif match := _CHOICE_PLACEHOLDER.match(text, index):
+            out.append(match.group(1))  # the first choice
+            index = match.end()
+            continue
+        elif char == '"':
+            in_string = True
+            out.append(char)
+        elif match := _VALUE_PLACEHOLDER.match(text, index):
+            out.append(json_standin(match.group()))
+            index = match.end()
+            continue
+        else:
+            out.append(char)
+        index += 1
+    return "".join(out)
 
 
 def config_file(name: str) -> str:

@@ -8,11 +8,13 @@ writer can add a spelling without touching code.
 from __future__ import annotations
 
 import functools
+import json
 import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 # Order matters: the more specific brace forms come before the plain {name}.
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -41,14 +43,34 @@ def _normal(name: str) -> str:
 
 
 @functools.cache
-def _aliases() -> dict[str, str]:
+def _data() -> dict[str, Any]:
     text = resources.files(__package__).joinpath("placeholders.toml").read_text("utf-8")
-    table = tomllib.loads(text)["values"]
+    return tomllib.loads(text)
+
+
+@functools.cache
+def _standins() -> dict[str, str]:
+    return {
+        _normal(name): json_text
+        for json_text, names in _data()["json_standins"].items()
+        for name in names
+    }
+
+
+def json_standin(placeholder: str) -> str:
+    """The JSON text a reader would type for an unquoted ``<placeholder>`` with no run value."""
+    name = placeholder[1:-1] if placeholder.startswith("<") else placeholder
+    return _standins().get(_normal(name)) or json.dumps(placeholder)
+
+
+@functools.cache
+def _aliases() -> dict[str, str]:
+    table = _data()["values"]
     found: dict[str, str] = {}
     for key, entry in table.items():
-        found[_normal(key)] = key
-        for name in entry["names"]:
-            found[_normal(name)] = key
+        for name in (key, *entry["names"]):
+            if found.setdefault(_normal(name), key) != key:
+                raise ValueError(f"placeholders.toml: {name!r} is listed for two values")
     return found
 
 
