@@ -27,6 +27,78 @@ _ERROR_RESPONSE: Mapping[str, Any] = {
 }
 
 
+_STATE = {"type": "string", "enum": ["enabled", "disabled", ""]}
+_SYNC_COMMON: Mapping[str, Any] = {
+    "state": _STATE,
+    "database_name": {"type": "string"},
+    "development_mode_enabled": {"type": "boolean"},
+    "service_name": {"type": "string"},
+    "client_max_offline_days": {"type": "number", "minimum": 0},
+    "is_recovery_mode_disabled": {"type": "boolean"},
+    "last_disabled": {"type": "integer"},
+}
+# Partition-Based Sync (`sync`): realm-2021 includes/steps-development-mode-cli.yaml,
+# includes/steps-define-sync-rules-api.yaml.
+PARTITION_SYNC_SCHEMA: Mapping[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["state"],
+    "properties": {
+        **_SYNC_COMMON,
+        "partition": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["key", "type"],
+            "properties": {
+                "key": {"type": "string", "minLength": 1},
+                "type": {"type": "string", "minLength": 1},
+                "required": {"type": "boolean"},
+                "permissions": {
+                    "type": "object",
+                    "properties": {"read": {}, "write": {}},
+                    "additionalProperties": False,
+                },
+            },
+        },
+    },
+}
+# Flexible Sync (`flexible_sync`): app-services sync/configure/enable-sync.txt.
+FLEXIBLE_SYNC_SCHEMA: Mapping[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["state"],
+    "properties": {
+        **_SYNC_COMMON,
+        "type": {"const": "flexible"},
+        "permissions": {"type": "object"},
+        "queryable_fields_names": {"type": "array", "items": {"type": "string"}},
+        "indexed_queryable_fields_names": {"type": "array", "items": {"type": "string"}},
+        "collection_queryable_fields_names": {"type": "object"},
+        "asymmetric_tables": {"type": "array", "items": {"type": "string"}},
+    },
+}
+# A linked cluster's service config: the spec's AtlasClusterServiceConfig fields (all
+# optional in a PATCH) plus the documented sync settings; nothing else.
+DOCUMENTED_LINKED_CLUSTER_CONFIG: Mapping[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "clusterName": {"type": "string"},
+        "clusterId": {},
+        "groupName": {"type": "string"},
+        "orgName": {"type": "string"},
+        "readPreference": {
+            "type": "string",
+            "enum": ["primary", "primaryPreferred", "secondary", "secondaryPreferred", "nearest"],
+        },
+        "readPreferenceTagSets": {"type": "array"},
+        "wireProtocolEnabled": {"type": "boolean"},
+        "sync": PARTITION_SYNC_SCHEMA,
+        "flexible_sync": FLEXIBLE_SYNC_SCHEMA,
+    },
+}
+
+
 @dataclass(frozen=True)
 class Deviation:
     """One disagreement, and the schema that replaces the spec's at ``target``.
@@ -144,16 +216,23 @@ DEVIATIONS: tuple[Deviation, ...] = (
         },
     ),
     Deviation(
-        name="service-config-patch-whole-config",
+        name="service-config-documented-sync",
         method="PATCH",
         path=f"{_APP}/services/{{serviceId}}/config",
         status=ANY,
         spec_says="oneOf [AtlasClusterServiceConfigInstance, AtlasFederatedInstance, "
-        "ThirdPartyServiceConstructor]",
-        service_does="accepts a whole Atlas cluster config (clusterName, readPreference, "
-        "wireProtocolEnabled, sync ...)",
-        why="ThirdPartyServiceConstructor requires nothing, so a whole, correct Atlas config "
-        "matches two branches and fails oneOf; anyOf is what the spec means",
+        "ThirdPartyServiceConstructor], none of which has the sync fields; "
+        'ThirdPartyServiceConstructor requires nothing, so {"banana": 1} validates',
+        service_does="takes a linked cluster's config with `sync` (Partition-Based) or "
+        "`flexible_sync`, as the App Services docs' own config reference shows",
+        why="the sync fields are documented in the config file reference: "
+        "realm-2021 includes/steps-development-mode-cli.yaml and "
+        "steps-define-sync-rules-api.yaml (config.sync: state, database_name, partition "
+        "{key, type, permissions}, development_mode_enabled), app-services "
+        "sync/configure/enable-sync.txt (flexible: state, database_name, "
+        "queryable_fields_names, permissions, client_max_offline_days, "
+        "is_recovery_mode_disabled); a schema with them is the only check that fails a "
+        "malformed sync config",
         target=(
             "paths",
             f"{_APP}/services/{{serviceId}}/config",
@@ -165,9 +244,8 @@ DEVIATIONS: tuple[Deviation, ...] = (
         ),
         replacement={
             "anyOf": [
-                {"$ref": "#/components/schemas/AtlasClusterServiceConfigInstance"},
+                DOCUMENTED_LINKED_CLUSTER_CONFIG,
                 {"$ref": "#/components/schemas/AtlasFederatedInstance"},
-                {"$ref": "#/components/schemas/ThirdPartyServiceConstructor"},
             ]
         },
     ),

@@ -1,0 +1,257 @@
+"""The spec-driven part of the emulator: generic resources, the draft overlay, pull and push,
+the documented sync schema, and bodies no API should accept."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from harness.emulator import (
+    DEFAULT_APP_ID,
+    DEFAULT_GROUP_ID,
+    DEFAULT_PRIVATE_KEY,
+    DEFAULT_PUBLIC_KEY,
+    Emulator,
+)
+from harness.emulator.contract import load_spec, validate_interaction
+from harness.emulator.deviations import DEVIATIONS
+from harness.emulator.openapi import SPEC_PATH, resources
+from harness.emulator.routes import _HAND_WRITTEN, MAX_BODY_BYTES, MAX_BODY_DEPTH
+
+APP = f"/groups/{DEFAULT_GROUP_ID}/apps/{DEFAULT_APP_ID}"
+FUNCTION = {"name": "hello", "source": "exports = () => 'hi'", "private": False}
+VALUE = {"name": "answer", "value": 42, "private": False, "from_secret": False}
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    with Emulator() as running:
+        yield running
+
+
+@pytest.fixture
+def http(emulator: Emulator) -> Iterator[httpx.Client]:
+    emulator.reset()
+    with httpx.Client(base_url=emulator.url, timeout=30) as client:
+        login = {"username": DEFAULT_PUBLIC_KEY, "apiKey": DEFAULT_PRIVATE_KEY}
+        token = client.post("/auth/providers/mongodb-cloud/login", json=login).json()
+        client.headers["Authorization"] = f"Bearer {token['access_token']}"
+        yield client
+
+
+def names(answer: httpx.Response) -> list[str]:
+    assert answer.status_code == 200, answer.text
+    return [item["name"] for item in answer.json()]
+
+
+def pulled(http: httpx.Client) -> dict[str, Any]:
+    answer = http.get(f"{APP}/pull")
+    assert answer.status_code == 200, answer.text
+    config: dict[str, Any] = answer.json()
+    return config
+
+
+def service_id(http: httpx.Client) -> str:
+    return str(http.get(f"{APP}/services").json()[0]["_id"])
+
+
+# -- the draft overlay, once for every drafted resource ---------------------------------------
+
+
+def test_without_a_draft_a_change_deploys_at_once(http: httpx.Client) -> None:
+    before = len(http.get(f"{APP}/deployments").json())
+    created = http.post(f"{APP}/functions", json=FUNCTION)
+    assert created.status_code == 201
+    assert len(created.json()["_id"]) == 24 and int(created.json()["_id"], 16)
+    deployments = http.get(f"{APP}/deployments").json()
+    assert len(deployments) == before + 1 and deployments[0]["status"] == "successful"
+    assert [f["name"] for f in pulled(http)["functions"]] == ["hello"]
+
+
+def test_with_a_draft_a_change_waits_for_the_deployment(http: httpx.Client) -> None:
+    draft = http.post(f"{APP}/drafts").json()
+    http.post(f"{APP}/functions", json=FUNCTION)
+    assert names(http.get(f"{APP}/functions")) == ["hello"], "the author sees their draft"
+    assert pulled(http)["functions"] == [], "pull shows the deployed app only"
+    diff = http.get(f"{APP}/drafts/{draft['_id']}/diff").json()["diffs"]
+    assert len(diff) == 1 and "functions.json" in diff[0] and "hello" in diff[0]
+    deployment = http.post(f"{APP}/drafts/{draft['_id']}/deployment").json()
+    while http.get(f"{APP}/deployments/{deployment['_id']}").json()["status"] != "successful":
+        pass
+    assert [f["name"] for f in pulled(http)["functions"]] == ["hello"]
+
+
+def test_a_discarded_draft_changes_nothing(http: httpx.Client) -> None:
+    draft = http.post(f"{APP}/drafts").json()
+    http.post(f"{APP}/values", json=VALUE)
+    http.delete(f"{APP}/drafts/{draft['_id']}")
+    assert names(http.get(f"{APP}/values")) == []
+
+
+def test_runtime_resources_change_at_once_without_a_deployment(http: httpx.Client) -> None:
+    http.post(f"{APP}/drafts")
+    before = len(http.get(f"{APP}/deployments").json())
+    user = http.post(f"{APP}/users", json={"email": "a@example.com", "password": "secret1"})
+    assert user.status_code == 201, user.text
+    assert len(http.get(f"{APP}/users").json()) == 1
+    assert len(http.get(f"{APP}/deployments").json()) == before
+
+
+def test_items_update_replace_act_and_delete(http: httpx.Client) -> None:
+    made = http.post(f"{APP}/api_keys", json={"name": "ci"}).json()
+    item = f"{APP}/api_keys/{made['_id']}"
+    assert http.put(f"{item}/disable").status_code == 204
+    assert http.get(item).json()["disabled"] is True
+    assert http.put(f"{item}/enable").status_code == 204
+    assert http.get(item).json()["disabled"] is False
+    assert http.delete(item).status_code == 204
+    gone = http.get(item)
+    assert gone.status_code == 404 and gone.json()["error_code"] == "ApiKeyNotFound"
+
+
+def test_children_of_a_missing_parent_are_not_found(http: httpx.Client) -> None:
+    answer = http.get(f"{APP}/services/{'0' * 24}/rules")
+    assert answer.status_code == 404 and answer.json()["error_code"] == "ServiceNotFound"
+
+
+def test_a_body_the_spec_rejects_is_refused(http: httpx.Client) -> None:
+    answer = http.post(f"{APP}/values", json={"name": 7})
+    assert answer.status_code == 400 and answer.json()["error_code"] == "BadRequest"
+    assert "$.name" in answer.json()["error"] and "7" not in answer.json()["error"]
+
+
+def test_required_query_parameters_are_required(http: httpx.Client) -> None:
+    assert http.get(f"{APP}/metrics").status_code == 400
+    query = {"start": "2024-01-01T00:00:00Z", "end": "2024-01-02T00:00:00Z", "granularity": "P1D"}
+    assert http.get(f"{APP}/metrics", params=query).status_code == 200
+
+
+# -- pull and push ----------------------------------------------------------------------------
+
+
+def test_push_then_pull_round_trips_and_keeps_ids(http: httpx.Client) -> None:
+    sid = service_id(http)
+    config = pulled(http)
+    config["values"] = [VALUE]
+    config["data_sources"][0]["config"]["sync"]["database_name"] = "pushed"
+    assert http.patch(f"{APP}/push", json=config).status_code == 204
+    again = pulled(http)
+    assert again["values"][0]["value"] == 42
+    assert service_id(http) == sid, "the linked cluster keeps its id"
+    assert http.get(f"{APP}/services/{sid}/config").json()["sync"]["database_name"] == "pushed"
+
+
+def test_push_with_a_draft_open_goes_into_the_draft(http: httpx.Client) -> None:
+    draft = http.post(f"{APP}/drafts").json()
+    config = pulled(http)
+    config["values"] = [VALUE]
+    assert http.patch(f"{APP}/push", json=config).status_code == 204
+    assert pulled(http)["values"] == []
+    assert any(
+        "values.json" in d for d in http.get(f"{APP}/drafts/{draft['_id']}/diff").json()["diffs"]
+    )
+
+
+def test_push_refuses_what_is_not_an_app_config(http: httpx.Client) -> None:
+    answer = http.patch(f"{APP}/push", json={"banana": 1})
+    assert answer.status_code == 400 and "required property" in answer.json()["error"]
+
+
+# -- the documented sync schema (issue 8, item 11) --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "patch",
+    [
+        {"banana": 1},
+        {"sync": {"state": "enabled", "banana": 1}},
+        {"sync": {"state": "paused"}},
+        {"sync": {"state": "enabled", "partition": {"key": 1, "type": "string"}}},
+        {"flexible_sync": {"state": "enabled", "queryable_fields_names": "name"}},
+    ],
+    ids=["unknown-field", "unknown-sync-field", "bad-state", "bad-key", "bad-fields"],
+)
+def test_a_malformed_sync_config_is_refused(http: httpx.Client, patch: dict[str, Any]) -> None:
+    path = f"{APP}/services/{service_id(http)}/config"
+    before = http.get(path).json()
+    answer = http.patch(path, json=patch)
+    assert answer.status_code == 400, answer.text
+    assert http.get(path).json() == before
+
+
+def test_the_documented_sync_fields_are_accepted(http: httpx.Client) -> None:
+    path = f"{APP}/services/{service_id(http)}/config"
+    patch = {
+        "sync": {
+            "state": "enabled",
+            "database_name": "todo",
+            "partition": {"key": "owner_id", "type": "string", "permissions": {"read": True}},
+            "development_mode_enabled": True,
+        }
+    }
+    assert http.patch(path, json=patch).status_code == 204
+    assert http.get(path).json()["sync"]["partition"]["key"] == "owner_id"
+
+
+def test_without_the_sync_deviation_the_spec_accepts_a_banana() -> None:
+    """The deviation is what rejects it: the spec as written has no check to fail."""
+    path = f"{APP}/services/{'0' * 24}/config"
+    others = tuple(d for d in DEVIATIONS if d.name != "service-config-documented-sync")
+    body = json.dumps({"banana": 1})
+    assert validate_interaction(load_spec(SPEC_PATH, others), "PATCH", path, 204, body, None) == []
+    assert validate_interaction(load_spec(SPEC_PATH), "PATCH", path, 204, body, None) != []
+
+
+# -- bodies no API should accept (issue 12, item 11) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"a":' * (MAX_BODY_DEPTH + 1) + b"1" + b"}" * (MAX_BODY_DEPTH + 1),
+        b'{"name": "x", "value": 1e400}',
+        b'{"name": "x", "value": NaN}',
+        b'{"name": "x", "value": -Infinity}',
+        b'{"name": "x", "value": 1' + b"0" * 5000 + b"}",
+        b'{"name": "\xff"}',
+    ],
+    ids=["100k-deep", "too-deep", "1e400", "NaN", "Infinity", "huge-integer", "not-utf8"],
+)
+def test_extreme_bodies_get_a_400_in_the_error_shape(http: httpx.Client, raw: bytes) -> None:
+    answer = http.post(f"{APP}/values", content=raw, headers={"Content-Type": "application/json"})
+    assert answer.status_code == 400
+    assert set(answer.json()) == {"error", "error_code"}
+
+
+def test_a_body_over_the_limit_gets_a_413(http: httpx.Client) -> None:
+    raw = b'{"name": "' + b"x" * MAX_BODY_BYTES + b'"}'
+    answer = http.post(f"{APP}/values", content=raw, headers={"Content-Type": "application/json"})
+    assert answer.status_code == 413
+    assert answer.json()["error_code"] == "RequestEntityTooLarge"
+    assert names(http.get(f"{APP}/values")) == []
+
+
+def test_a_deep_but_allowed_body_is_taken(http: httpx.Client) -> None:
+    nested: Any = 1
+    for _ in range(MAX_BODY_DEPTH - 2):
+        nested = {"a": nested}
+    answer = http.post(f"{APP}/values", json={**VALUE, "value": nested})
+    assert answer.status_code == 201, answer.text
+
+
+# -- the data stays consistent ----------------------------------------------------------------
+
+
+def test_the_hand_written_list_in_data_matches_the_code() -> None:
+    assert resources().hand_written == set(_HAND_WRITTEN)
+
+
+def test_the_vendored_spec_is_the_shared_one(shared_dir: Path) -> None:
+    shared = shared_dir / "openapi" / "admin-v3.yaml"
+    assert SPEC_PATH.read_bytes() == shared.read_bytes(), "refresh harness/emulator/admin-v3.yaml"
