@@ -1,0 +1,246 @@
+"""Documentation edits a reviewer would try: each must fail at the right line, in replay
+and live alike, and replay and live must agree step by step.
+
+Every edit changes the seed page or the page it links to, re-extracts the features,
+then runs ``docharness run`` offline (the committed recordings) and ``--live``
+(the local emulator). The recordings are of the unedited pages, so replay sees the
+edit only through the requests the run makes: a step that sends what the recording
+never saw fails there, as the product would.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from e2e_project import Project
+
+SEED = "docs/source/reference/terminating-and-reenabling-realm-sync.txt"
+LINKED = "docs/source/sync/get-started.txt"
+TERMINATE, REENABLE, ENABLE = "Terminate Realm Sync", "Re-enable Realm Sync", "Enable Sync"
+
+
+def _replace(old: str, new: str) -> Callable[[str], str]:
+    def edit(text: str) -> str:
+        assert old in text, f"the page no longer holds {old!r}"
+        return text.replace(old, new, 1)
+
+    return edit
+
+
+def _swap(first: str, second: str) -> Callable[[str], str]:
+    """Swap two blocks of the page (each given whole)."""
+
+    def edit(text: str) -> str:
+        assert first in text and second in text
+        return text.replace(first, "\0").replace(second, first).replace("\0", second)
+
+    return edit
+
+
+SEED_STEP_3 = """3. Click the :guilabel:`Review & Deploy` button in the blue notification bar
+telling you that changes have been made to your {+backend+} app."""
+SEED_STEP_4 = """4. In the model that appears, review your changes and then click the green
+:guilabel:`Deploy` button."""
+LINKED_STEP_6 = """      Click the :guilabel:`Review & Deploy` button in the blue notification
+      bar telling you that changes have been made to your {+backend+} app."""
+LINKED_STEP_7 = """      In the modal that appears, review your changes and then click the
+      green :guilabel:`Deploy` button."""
+LINKED_DEPLOY_STEP = """   .. step:: Deploy
+
+      In the modal that appears, review your changes and then click the
+      green :guilabel:`Deploy` button.
+"""
+
+
+@dataclass(frozen=True)
+class Edit:
+    name: str
+    page: str  # SEED or LINKED
+    apply: Callable[[str], str]
+    # procedure title -> (doc path, line, status) of its first failed or unbound step;
+    # line 0 means "the line of the outcome sentence in the edited page"
+    expected: dict[str, tuple[str, int, str]]
+    keyword: str = ""  # docharness run -k
+    new_pages: tuple[tuple[str, str], ...] = ()  # (path, text) written before extracting
+
+
+def _outcome_line(text: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if "You have now" in line)
+
+
+EDITS = [
+    Edit(
+        "seed: rename a button",
+        SEED,
+        _replace("red :guilabel:`Terminate Sync` button.", "red :guilabel:`Disable Sync` button."),
+        {TERMINATE: (SEED, 66, "unbound")},
+        "terminate",
+    ),
+    Edit(
+        "seed: rename the modal button",
+        SEED,
+        _replace(
+            ":guilabel:`Terminate Sync` button on the modal.",
+            ":guilabel:`Confirm` button on the modal.",
+        ),
+        {TERMINATE: (SEED, 71, "unbound")},
+        "terminate",
+    ),
+    Edit(
+        "seed: swap steps 3 and 4",
+        SEED,
+        _swap(SEED_STEP_3, SEED_STEP_4),
+        {TERMINATE: (SEED, 78, "failed")},
+        "terminate",
+    ),
+    Edit(
+        "seed: delete the deploy step",
+        SEED,
+        _replace(SEED_STEP_4, ""),
+        {TERMINATE: (SEED, 0, "failed")},
+        "terminate",
+    ),
+    Edit(
+        "seed: negate the outcome",
+        SEED,
+        _replace(
+            "You have now terminated {+sync+}",
+            "You have now paused {+sync+}: it is not terminated,",
+        ),
+        {TERMINATE: (SEED, 90, "unbound")},
+        "terminate",
+    ),
+    Edit(
+        "seed: state another outcome",
+        SEED,
+        _replace(
+            "You have now terminated {+sync+} and should get a green",
+            "You have now terminated {+sync+} and should get a red",
+        ),
+        {TERMINATE: (SEED, 90, "unbound")},
+        "terminate",
+    ),
+    Edit(
+        "seed: break the link",
+        SEED,
+        _replace("</sync/get-started>", "</sync/get-startd>"),
+        {REENABLE: (SEED, 101, "failed")},
+        "re_enable",
+    ),
+    Edit(
+        "seed: link to a page without a procedure",
+        SEED,
+        _replace("</sync/get-started>", "</sync/overview>"),
+        {REENABLE: (SEED, 101, "failed")},
+        "re_enable",
+        (
+            (
+                "docs/source/sync/overview.txt",
+                "========\nOverview\n========\n\nSync keeps data in step.\n",
+            ),
+        ),
+    ),
+    Edit(
+        "linked: rename a button",
+        LINKED,
+        _replace(
+            "Click the :guilabel:`Enable Sync` button.", "Click the :guilabel:`Start Sync` button."
+        ),
+        {ENABLE: (LINKED, 60, "unbound"), REENABLE: (LINKED, 60, "unbound")},
+    ),
+    Edit(
+        "linked: rename the modal button",
+        LINKED,
+        _replace("green :guilabel:`Deploy` button.", "green :guilabel:`Deploy Changes` button."),
+        {ENABLE: (LINKED, 69, "unbound"), REENABLE: (LINKED, 69, "unbound")},
+    ),
+    Edit(
+        "linked: swap steps 6 and 7",
+        LINKED,
+        _swap(LINKED_STEP_6, LINKED_STEP_7),
+        {ENABLE: (LINKED, 64, "failed"), REENABLE: (LINKED, 64, "failed")},
+    ),
+    Edit(
+        "linked: delete the deploy step",
+        LINKED,
+        _replace(LINKED_DEPLOY_STEP, ""),
+        {ENABLE: (LINKED, 0, "failed"), REENABLE: (LINKED, 0, "failed")},
+    ),
+    Edit(
+        "linked: negate the outcome",
+        LINKED,
+        _replace(
+            "shows that your\ndeployment was successful",
+            "shows that your\ndeployment was not successful",
+        ),
+        {ENABLE: (LINKED, 72, "unbound"), REENABLE: (LINKED, 72, "unbound")},
+    ),
+    Edit(
+        "linked: state another outcome",
+        LINKED,
+        _replace(
+            "You have now enabled {+sync+}", "You have now enabled {+sync+} in a paused state"
+        ),
+        {ENABLE: (LINKED, 72, "unbound"), REENABLE: (LINKED, 72, "unbound")},
+    ),
+]
+
+
+def _procedures(project: Project) -> dict[str, dict[str, Any]]:
+    data = json.loads((project.root / "reports/results.json").read_text(encoding="utf-8"))
+    return {proc["title"]: proc for page in data["pages"] for proc in page["procedures"]}
+
+
+def _first_problem(procedure: dict[str, Any]) -> tuple[str, int, str] | None:
+    for step in procedure["steps"]:
+        if step["status"] in ("failed", "unbound"):
+            return step["path"], step["line"], step["status"]
+    return None
+
+
+def _statuses(procedure: dict[str, Any]) -> list[tuple[int, str]]:
+    steps = (*procedure["preconditions"], *procedure["steps"])
+    return [(step["line"], step["status"]) for step in steps]
+
+
+def _run(project: Project, *args: str) -> dict[str, dict[str, Any]]:
+    done = project.docharness("run", *args)
+    assert done.code == 1, done.output
+    assert "Traceback" not in done.output
+    return _procedures(project)
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=[edit.name for edit in EDITS])
+def test_edit_fails_at_its_line_in_replay_and_live(project: Project, edit: Edit) -> None:
+    page = project.root / edit.page
+    text = edit.apply(page.read_text(encoding="utf-8"))
+    page.write_text(text, encoding="utf-8")
+    for path, content in edit.new_pages:
+        (project.root / path).write_text(content, encoding="utf-8")
+    extracted = project.docharness("extract", "docs", "-o", "features")
+    assert extracted.code in (0, 1), extracted.output
+    keyword = ("-k", edit.keyword) if edit.keyword else ()
+    replay = _run(project, *keyword)
+    live = _run(project, "--live", *keyword)
+    for title, (path, line, status) in edit.expected.items():
+        wanted = (path, line or _outcome_line(text), status)
+        assert _first_problem(replay[title]) == wanted, replay[title]
+        assert _first_problem(live[title]) == wanted, live[title]
+        assert _statuses(replay[title]) == _statuses(live[title])
+
+
+def test_unedited_pages_pass_with_the_same_status_per_step_in_replay_and_live(
+    project: Project,
+) -> None:
+    assert project.docharness("run").code == 0
+    replay = _procedures(project)
+    assert project.docharness("run", "--live").code == 0
+    live = _procedures(project)
+    assert replay.keys() == live.keys() == {TERMINATE, REENABLE, ENABLE}
+    for title in replay:
+        assert _statuses(replay[title]) == _statuses(live[title]), title
+        assert {status for _, status in _statuses(replay[title])} <= {"verified", "ui-only"}
