@@ -30,6 +30,7 @@ from harness.adminapi.models import (
     Exchange,
     Service,
 )
+from harness.adminapi.resources import Record, Resource, load_resources, resource
 from harness.adminapi.retry import RetryPolicy, parse_retry_after
 from harness.adminapi.session import DEFAULT_TIMEOUT, ExchangeHook
 from harness.adminapi.settings import DEFAULT_BASE_URL, Credentials, Target, from_env
@@ -58,6 +59,8 @@ __all__ = [
     "ExchangeHook",
     "NotFoundError",
     "RateLimitedError",
+    "Record",
+    "Resource",
     "RetryPolicy",
     "ServerError",
     "Service",
@@ -65,6 +68,8 @@ __all__ = [
     "Target",
     "TransportError",
     "from_env",
+    "load_resources",
     "parse_retry_after",
+    "resource",
     "sync_state_from_config",
 ]

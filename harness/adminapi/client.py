@@ -1,8 +1,15 @@
 """Typed Admin API operations on one app, for the steps of a documented procedure.
 
 Covers what the harness verifies: apps, the linked cluster's service config
-and its sync settings, the deploy configuration, drafts and deployments.
-Waiting for a deployment is bounded (the official CLI polls with no bound).
+and its sync settings, the deploy configuration, drafts and deployments,
+any plain resource listed in ``resources.toml`` (functions, triggers, rules
+...), and the whole configuration by pull and push. Waiting for a deployment
+is bounded (the official CLI polls with no bound).
+
+Reads and drafts: reading a resource shows the caller's open draft, if any
+(``get_service_config``, ``get_resource`` ...). What is deployed, outside
+any draft, comes from ``pull_config`` and the ``get_deployed_*`` methods
+built on it.
 """
 
 from __future__ import annotations
@@ -20,12 +27,14 @@ import httpx
 from harness.adminapi.deviations import object_list, single_object
 from harness.adminapi.errors import (
     AdminApiError,
+    ConfigurationError,
     ConflictError,
     DeploymentFailed,
     DeploymentTimeout,
     NotFoundError,
 )
 from harness.adminapi.models import App, DeployConfig, Deployment, Draft, DraftDiff, Service
+from harness.adminapi.resources import Record, Resource, resource
 from harness.adminapi.retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from harness.adminapi.session import DEFAULT_TIMEOUT, ExchangeHook, Session
 from harness.adminapi.settings import Credentials, Target
@@ -177,6 +186,87 @@ class AdminClient:
     ) -> None:
         self.patch_service_config(service_id, flexible_sync_patch(database_name, queryable_fields))
 
+    # The deployed configuration, outside any draft
+
+    def pull_config(self) -> dict[str, Any]:
+        """The app's deployed configuration as one JSON object (a draft never shows here)."""
+        return dict(self._object("GET", f"{self._app}/pull"))
+
+    def push_config(self, config: Mapping[str, Any]) -> None:
+        """Replace the app's whole configuration (into the open draft, if there is one)."""
+        self._session.call("PATCH", f"{self._app}/push", dict(config))
+
+    def get_deployed_service_config(self, service_id: str) -> dict[str, Any]:
+        """The deployed config of one service (its data source in the pulled configuration)."""
+        name = next((s.name for s in self.list_services() if s.id == service_id), None)
+        for source in self.pull_config().get("data_sources", []):
+            if isinstance(source, Mapping) and source.get("name") == name:
+                config = source.get("config")
+                if isinstance(config, Mapping):
+                    return dict(config)
+        raise NotFoundError(
+            None,
+            "ServiceNotFound",
+            f"the deployed configuration has no data source for service {service_id}",
+            "GET",
+            f"{self._app}/pull",
+        )
+
+    def get_deployed_sync_state(self, service_id: str) -> SyncState:
+        """Sync as deployed, whatever a draft holds."""
+        return sync_state_from_config(self.get_deployed_service_config(service_id))
+
+    # Plain resources (resources.toml): one set of operations for all of them
+
+    def list_resources(self, name: str, **parents: str) -> list[Record]:
+        """The items of a collection (functions, triggers, ``rules`` with ``serviceId`` ...)."""
+        path = self._collection(name).locate(self._app, parents)
+        return [Record.from_json(raw) for raw in self._list("GET", path)]
+
+    def get_resource(self, name: str, item_id: str, **parents: str) -> Record:
+        path = self._collection(name).locate(self._app, parents, item_id)
+        return Record.from_json(self._object("GET", path))
+
+    def create_resource(self, name: str, body: Mapping[str, Any], **parents: str) -> Record:
+        """Create an item; when the answer has no body (some do), the new item is found by
+        its name in the list."""
+        path = self._collection(name).locate(self._app, parents)
+        created = self._session.call("POST", path, dict(body))
+        if isinstance(created, Mapping) and "_id" in created:
+            return Record.from_json(created)
+        wanted = body.get("name")
+        for record in self.list_resources(name, **parents):
+            if wanted is not None and record.name == wanted:
+                return record
+        raise _unexpected("POST", path, "the created item, or a list that has it")
+
+    def update_resource(
+        self, name: str, item_id: str, body: Mapping[str, Any], **parents: str
+    ) -> None:
+        """Change an item with the resource's update method (PUT replaces, PATCH merges)."""
+        described = self._collection(name)
+        if not described.update:
+            raise ConfigurationError(f"resource {name!r} cannot be updated through the API")
+        path = described.locate(self._app, parents, item_id)
+        self._session.call(described.update, path, dict(body))
+
+    def delete_resource(self, name: str, item_id: str, **parents: str) -> None:
+        path = self._collection(name).locate(self._app, parents, item_id)
+        self._session.call("DELETE", path)
+
+    def get_setting(self, name: str, **parents: str) -> Any:
+        """A singleton resource (hosting, graphql, custom_user_data ...) as the caller sees it."""
+        described = resource(name)
+        if described.kind != "singleton":
+            raise ConfigurationError(f"resource {name!r} is a collection: use list_resources")
+        return self._session.call("GET", described.locate(self._app, parents))
+
+    def set_setting(self, name: str, body: Any, **parents: str) -> None:
+        described = resource(name)
+        if described.kind != "singleton" or not described.update:
+            raise ConfigurationError(f"resource {name!r} is not a settable singleton")
+        self._session.call(described.update, described.locate(self._app, parents), body)
+
     # Deploy configuration
 
     def get_deploy_config(self) -> DeployConfig:
@@ -281,6 +371,13 @@ class AdminClient:
             self._sleep(min(interval, timeout - waited))
 
     # Plumbing
+
+    @staticmethod
+    def _collection(name: str) -> Resource:
+        described = resource(name)
+        if described.kind != "collection":
+            raise ConfigurationError(f"resource {name!r} is a singleton: use get_setting")
+        return described
 
     def _service_config_path(self, service_id: str) -> str:
         return f"{self._app}/services/{quote(service_id, safe='')}/config"
