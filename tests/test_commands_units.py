@@ -10,10 +10,12 @@ from harness.commands import (
     CODE_CODES,
     EditError,
     apply_edit,
+    apply_to_pull,
     classify_url,
     fill,
     find_placeholders,
     lint_code,
+    locate,
     parse_cli,
     parse_curls,
     parse_json_block,
@@ -340,6 +342,38 @@ def test_apply_edit_merges_into_the_pulled_file() -> None:
     assert tree["sync/config.json"]["state"] == "disabled"
     added = apply_edit(tree, "data_sources/mongodb-atlas/db/coll/rules.json", {"roles": []})
     assert added["data_sources/mongodb-atlas/db/coll/rules.json"] == {"roles": []}
+
+
+def test_apply_to_pull_puts_each_file_where_push_takes_it() -> None:
+    pulled = {
+        "name": "app",
+        "sync": {"state": ""},
+        "data_sources": [
+            {"name": "mongodb-atlas", "type": "mongodb-atlas", "config": {}, "rules": []}
+        ],
+        "schemas": [],
+    }
+    synced = apply_to_pull(pulled, "/sync/config.json", {"state": "enabled"})
+    assert synced["sync"] == {"state": "enabled"} and pulled["sync"] == {"state": ""}
+    rules = apply_to_pull(pulled, "data_sources/mongodb-atlas/db/coll/rules.json", {"roles": []})
+    assert rules["data_sources"][0]["rules"] == [
+        {"database": "db", "collection": "coll", "roles": []}
+    ]
+    again = apply_to_pull(rules, "data_sources/mongodb-atlas/db/coll/rules.json", {"filters": []})
+    assert again["data_sources"][0]["rules"] == [
+        {"database": "db", "collection": "coll", "roles": [], "filters": []}
+    ]
+    schema = apply_to_pull(pulled, "data_sources/mongodb-atlas/db/coll/schema.json", {"title": "T"})
+    assert schema["schemas"] == [
+        {
+            "metadata": {"data_source": "mongodb-atlas", "database": "db", "collection": "coll"},
+            "schema": {"title": "T"},
+        }
+    ]
+    assert apply_to_pull(pulled, "realm_config.json", {"environment": "qa"})["environment"] == "qa"
+    assert locate("environments/production.json") == ("environments", "values", "production")
+    with pytest.raises(EditError, match=r"config_files\.toml"):
+        apply_to_pull(pulled, "functions/config.json", {})
 
 
 @pytest.mark.parametrize("name", ["../secrets.json", "a/../../b.json", "sync/config.yaml", ""])

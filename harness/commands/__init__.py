@@ -12,7 +12,15 @@ from harness.commands.cli import CliFlag, CliPlan, parse_cli, translate
 from harness.commands.codes import CODE_CODES
 from harness.commands.curl import CurlRequest, ResolvedRequest, parse_curls, resolve
 from harness.commands.external import Destination, classify_url
-from harness.commands.jsonedit import EditError, JsonBlock, apply_edit, merge, parse_json_block
+from harness.commands.jsonedit import (
+    EditError,
+    JsonBlock,
+    apply_edit,
+    apply_to_pull,
+    locate,
+    merge,
+    parse_json_block,
+)
 from harness.commands.lint import block_problems, lint_code
 from harness.commands.placeholders import Placeholder, fill, find_placeholders
 from harness.commands.problems import Problem
@@ -29,11 +37,13 @@ __all__ = [
     "Problem",
     "ResolvedRequest",
     "apply_edit",
+    "apply_to_pull",
     "block_problems",
     "classify_url",
     "fill",
     "find_placeholders",
     "lint_code",
+    "locate",
     "merge",
     "parse_cli",
     "parse_curls",

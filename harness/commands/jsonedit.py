@@ -10,10 +10,13 @@ reader's editor would leave the file before ``push``.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import re
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -138,3 +141,88 @@ def apply_edit(tree: Mapping[str, Any], name: str, edit: Any) -> dict[str, Any]:
     updated = {key: copy.deepcopy(value) for key, value in tree.items()}
     updated[file] = merge(tree[file], edit) if file in tree else copy.deepcopy(edit)
     return updated
+
+
+@dataclass(frozen=True)
+class _FileEntry:
+    pattern: re.Pattern[str]
+    at: tuple[str | dict[str, str], ...]
+
+
+@functools.cache
+def _file_entries() -> tuple[_FileEntry, ...]:
+    text = resources.files(__package__).joinpath("config_files.toml").read_text("utf-8")
+    entries = []
+    for entry in tomllib.loads(text)["file"]:
+        parts = re.split(r"(\{\w+\})", entry["pattern"])
+        regex = "".join(
+            f"(?P<{p[1:-1]}>[^/]+)" if p.startswith("{") else re.escape(p) for p in parts
+        )
+        entries.append(_FileEntry(re.compile(regex), tuple(entry["at"])))
+    return tuple(entries)
+
+
+def locate(name: str) -> tuple[str | dict[str, str], ...] | None:
+    """Where config file ``name`` sits in the pull document (see ``config_files.toml``)."""
+    file = config_file(name)
+    for entry in _file_entries():
+        match = entry.pattern.fullmatch(file)
+        if match:
+            parts = match.groupdict()
+            return tuple(
+                step.format_map(parts)
+                if isinstance(step, str)
+                else {key: value.format_map(parts) for key, value in step.items()}
+                for step in entry.at
+            )
+    return None
+
+
+def apply_to_pull(pulled: Mapping[str, Any], name: str, edit: Any) -> dict[str, Any]:
+    """A new pull document with ``edit`` merged where config file ``name`` sits in it.
+
+    ``pulled`` is what GET .../pull answered; the result is what to PATCH to .../push.
+    """
+    steps = locate(name)
+    if steps is None:
+        raise EditError(
+            f"{name!r} has no place in the pulled configuration that docharness knows"
+            " (harness/commands/config_files.toml)"
+        )
+    result = _apply(copy.deepcopy(dict(pulled)), steps, edit)
+    assert isinstance(result, dict)
+    return result
+
+
+def _apply(node: Any, steps: tuple[str | dict[str, str], ...], edit: Any) -> Any:
+    if not steps:
+        return copy.deepcopy(edit) if node is None else merge(node, edit)
+    step, rest = steps[0], steps[1:]
+    if isinstance(step, str):
+        base = dict(node) if isinstance(node, dict) else {}
+        base[step] = _apply(base.get(step), rest, edit)
+        return base
+    items = list(node) if isinstance(node, list) else []
+    for index, item in enumerate(items):
+        if isinstance(item, dict) and all(_get(item, k) == v for k, v in step.items()):
+            items[index] = _apply(item, rest, edit)
+            return items
+    created: dict[str, Any] = {}
+    for key, value in step.items():
+        _put(created, key, value)
+    items.append(_apply(created, rest, edit))
+    return items
+
+
+def _get(item: Mapping[str, Any], dotted: str) -> Any:
+    node: Any = item
+    for key in dotted.split("."):
+        node = node.get(key) if isinstance(node, dict) else None
+    return node
+
+
+def _put(item: dict[str, Any], dotted: str, value: Any) -> None:
+    *parents, last = dotted.split(".")
+    for key in parents:
+        item = item.setdefault(key, {})
+    item[last] = value
