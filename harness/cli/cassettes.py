@@ -6,9 +6,7 @@ from pathlib import Path
 
 import click
 
-from harness.config import read_project_config
-from harness.emulator.contract import SpecError
-from harness.plugin.audit import audit
+from harness.config import ConfigError, read_project_config
 
 
 @click.command()
@@ -29,7 +27,19 @@ def cassettes(spec: Path | None, features: Path | None, cassettes: Path | None) 
 
     Exit 0 when all is well, 1 when a problem was found, 2 when the spec cannot be read.
     """
-    project = read_project_config(Path.cwd())
+    from harness.emulator.contract import SpecError, load_spec
+    from harness.plugin.audit import audit
+
+    try:
+        project = read_project_config(Path.cwd())
+        if spec is not None:
+            load_spec(spec)  # a spec that cannot be read stops the audit before any cassette
+    except (ConfigError, SpecError) as error:
+        click.echo(f"docharness: error: {error}", err=True)
+        return 2
+    except (ValueError, RecursionError) as error:  # not UTF-8, not YAML, not a mapping
+        click.echo(f"docharness: error: {spec}: not an OpenAPI document: {error}", err=True)
+        return 2
     features_dir = features or project.features
     cassettes_dir = cassettes or project.cassettes
     try:

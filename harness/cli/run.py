@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import sys
 from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +17,12 @@ import pytest
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from harness.config import read_project_config
+from harness.cli.report import read_results
+from harness.config import ConfigError, ProjectConfig, is_loopback, read_project_config
+from harness.plugin.shard import parse_shard
 from harness.report import write_reports
 from harness.report.write import ReportError
-from harness.results import ResultsError, RunResult, StepStatus, load
+from harness.results import ResultsError, RunInfo, RunResult, StepStatus, save
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,8 @@ class RunOptions:
     results: Path | None
     quiet: bool
     as_json: bool
+    shard: str = ""
+    extract: bool = False
 
 
 @click.command()
@@ -75,6 +83,19 @@ class RunOptions:
     default=None,
     help="Results JSON path (default: reports/results.json); reports are written beside it.",
 )
+@click.option(
+    "--shard",
+    metavar="K/N",
+    default="",
+    callback=lambda _ctx, _param, value: _check_shard(value),
+    help="Run only shard K of N (pages dealt to N shards, balanced by step count); "
+    "merge the shards' results with `docharness report --merge`.",
+)
+@click.option(
+    "--extract",
+    is_flag=True,
+    help="Regenerate features/ from the docs first (without it, stale features stop the run).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary.")
 @click.option(
     "--json", "as_json", is_flag=True, help="Print the results JSON instead of a summary."
@@ -92,6 +113,66 @@ def run(ctx: click.Context, /, **options: Any) -> None:
     2 the run could not start.
     """
     ctx.exit(run_features(RunOptions(**options)))
+
+
+SHARD_APPS_VAR = "DOCHARNESS_SHARD_APPS"
+APP_ID_VAR = "DOCHARNESS_APP_ID"
+
+
+def _check_shard(value: str) -> str:
+    if value:
+        try:
+            parse_shard(value)
+        except ValueError as error:
+            raise click.BadParameter(str(error)) from None
+    return value
+
+
+class UsageProblem(Exception):
+    """The run cannot start as asked (exit 2); found before any scenario runs."""
+
+
+def shard_app(options: RunOptions, environ: dict[str, str] | os._Environ[str]) -> str | None:
+    """The app this live shard must use, or None when sharing an app cannot happen.
+
+    Shards of a run against a real app would change one app's state at the same
+    time; each needs its own. Every job of the CI matrix gets the same list,
+    DOCHARNESS_SHARD_APPS (N distinct app ids), and shard K uses the K-th, so
+    each job can check that no two shards share an app without talking to the others.
+    """
+    if not options.shard or options.mode == "replay" or not options.api_url:
+        return None  # replay needs no app; without --api-url each shard starts its own emulator
+    if is_loopback(options.api_url):
+        return None  # 127.0.0.1 is this machine: every CI job has its own
+    index, count = parse_shard(options.shard)
+    apps = [app.strip() for app in environ.get(SHARD_APPS_VAR, "").split(",") if app.strip()]
+    if len(apps) != count or len(set(apps)) != count:
+        raise UsageProblem(
+            f"refusing to run shard {options.shard} against {options.api_url}: shards must not "
+            f"share an app. Set {SHARD_APPS_VAR} to {count} distinct app ids, comma-separated "
+            f"(found {len(set(apps))} distinct); shard K uses the K-th."
+        )
+    chosen = apps[index - 1]
+    given = environ.get(APP_ID_VAR, "").strip()
+    if given and given != chosen:
+        raise UsageProblem(
+            f"{APP_ID_VAR}={given} but {SHARD_APPS_VAR} gives shard {options.shard} the app "
+            f"{chosen}; unset {APP_ID_VAR} or make the two agree"
+        )
+    return chosen
+
+
+def _check_results_path(path: Path) -> None:
+    """Fail before running when the results (and the reports beside them) cannot be written."""
+    if path.is_dir():
+        raise UsageProblem(f"{path}: is a folder; --results takes a file path")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        message = f"{path.parent}: cannot create the reports folder: {error.strerror}"
+        raise UsageProblem(message) from None
+    if not os.access(path.parent, os.W_OK):
+        raise UsageProblem(f"{path.parent}: the reports folder is not writable")
 
 
 class _ProgressBar:
@@ -135,21 +216,37 @@ def _pytest_args(options: RunOptions, paths: list[str], results_path: Path) -> l
         args.append("--allow-destructive")
     if options.allow_unbound:
         args.append("--allow-unbound")
+    if options.shard:
+        args.append(f"--docharness-shard={options.shard}")
     return args
 
 
 def run_features(options: RunOptions) -> int:
     """Run pytest on the features, write the reports, print the summary; the exit code."""
-    project = read_project_config(Path.cwd())
+    try:
+        project = read_project_config(Path.cwd())
+        results_path = options.results or project.reports / "results.json"
+        _check_results_path(results_path)
+        app = shard_app(options, os.environ)
+    except (ConfigError, UsageProblem) as error:
+        click.echo(f"docharness: error: {error}", err=True)
+        return 2
     paths = [str(p) for p in options.features] or [str(project.features)]
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
         click.echo(f"docharness: error: no such features path: {', '.join(missing)}", err=True)
         return 2
-    results_path = options.results or project.reports / "results.json"
+    stale = _stale_features(project, paths, regenerate=options.extract)
+    if stale is not None:
+        return stale
+    if app:
+        os.environ[APP_ID_VAR] = app
     results_path.unlink(missing_ok=True)
     args = _pytest_args(options, paths, results_path)
     plugins: list[object] = []
+    # pytest's own output goes to a buffer when it would be noise (quiet, JSON) or
+    # would tear the progress bar; it is shown when the run could not be completed.
+    captured: io.StringIO | None = io.StringIO()
     if options.quiet or options.as_json:
         args += ["-qq", "--no-header", "-p", "no:warnings"]
     elif sys.stderr.isatty():
@@ -157,17 +254,31 @@ def run_features(options: RunOptions) -> int:
         plugins.append(_ProgressBar(Console(stderr=True)))
     else:
         args.append("-q")
-    if options.mode != "replay" and not options.api_url and not options.as_json:
+        captured = None
+    if options.mode != "replay" and not options.api_url and not options.quiet:
         click.echo("Running against a local Admin API emulator on 127.0.0.1", err=True)
-    code = pytest.main(args, plugins=plugins)
-    if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR):
+    with contextlib.redirect_stdout(captured) if captured else contextlib.nullcontext():
+        code = pytest.main(args, plugins=plugins)
+    if code in (
+        pytest.ExitCode.USAGE_ERROR,
+        pytest.ExitCode.INTERNAL_ERROR,
+        pytest.ExitCode.INTERRUPTED,
+    ):
+        if captured:
+            sys.stderr.write(captured.getvalue())
+        if code == pytest.ExitCode.INTERRUPTED:
+            message = "the run stopped before its scenarios ran (see the errors above)"
+            click.echo(f"docharness: error: {message}", err=True)
         return 2
-    if code == pytest.ExitCode.NO_TESTS_COLLECTED:
+    if code == pytest.ExitCode.NO_TESTS_COLLECTED and options.shard:
+        click.echo(f"docharness: shard {options.shard} has no scenarios", err=True)
+        save(_empty_results(options.mode), results_path)
+    elif code == pytest.ExitCode.NO_TESTS_COLLECTED:
         message = "no scenarios found (run `docharness extract` first?)"
         click.echo(f"docharness: error: {message}", err=True)
         return 2
     try:
-        outcome = load(results_path)
+        outcome = read_results(results_path)
         write_reports(
             outcome,
             results_path.parent,
@@ -177,19 +288,68 @@ def run_features(options: RunOptions) -> int:
     except (ResultsError, ReportError) as error:
         click.echo(f"docharness: error: {error}", err=True)
         return 2
+    except OSError as error:
+        click.echo(f"docharness: error: {error.filename}: cannot write: {error.strerror}", err=True)
+        return 2
     if options.as_json:
         click.echo(results_path.read_text(encoding="utf-8"), nl=False)
     else:
-        click.echo(summary(outcome))
-    passed = all(p.passed for page in outcome.pages for p in page.procedures)
+        click.echo(summary(outcome, results_path.parent / "index.html"))
+    if code == pytest.ExitCode.NO_TESTS_COLLECTED:
+        return 0
+    passed = outcome.passed
     if code != pytest.ExitCode.OK and passed:
         message = "pytest reported errors outside the steps; see its output above"
         click.echo(f"docharness: {message}", err=True)
-    return 0 if code == pytest.ExitCode.OK else 1
+    return 0 if code == pytest.ExitCode.OK and passed else 1
 
 
-def summary(outcome: RunResult) -> str:
-    """Per page: steps by status; every failed or unbound step with its doc file and line."""
+def _stale_features(project: ProjectConfig, paths: list[str], *, regenerate: bool) -> int | None:
+    """Stop (exit 1) when features/ is not what `extract` writes now, naming the stale files;
+    with ``regenerate``, write them first. None: go on. Only the project's own features
+    folder is checked, and only when its docs folder holds snooty.toml."""
+    features = project.features.resolve()
+    inside = all(Path(p).resolve().is_relative_to(features) for p in paths)
+    if not inside or not (project.docs / "snooty.toml").is_file():
+        return None
+    from harness.plugin.freshness import regenerate as write_again
+    from harness.plugin.freshness import stale_features
+    from harness.rst import ProjectError
+
+    try:
+        if regenerate:
+            changed, refused = write_again(project.docs, project.features)
+            for path in refused:
+                click.echo(f"docharness: error: {path}: hand-written, not overwritten", err=True)
+            if refused:
+                return 1
+            if changed:
+                click.echo(f"docharness: regenerated {', '.join(changed)}", err=True)
+            return None
+        stale = stale_features(project.docs, project.features)
+    except (ProjectError, OSError) as error:
+        click.echo(f"docharness: error: {error}", err=True)
+        return 2
+    if not stale:
+        return None
+    click.echo(
+        "docharness: error: the features are stale (the docs changed since `docharness "
+        f"extract`): {', '.join(stale)}. Run `docharness extract`, or `docharness run "
+        "--extract`.",
+        err=True,
+    )
+    return 1
+
+
+def _empty_results(mode: str) -> RunResult:
+    """The results of a shard that no page fell to: nothing ran, nothing failed."""
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    return RunResult(run=RunInfo(mode, "", started, started), pages=())
+
+
+def summary(outcome: RunResult, report: Path | None = None) -> str:
+    """Per page: steps by status; every failed or unbound step with its doc file and line;
+    then the totals, and where the report is."""
     lines = [f"docharness run ({outcome.run.mode}, {outcome.run.target})"]
     for page in outcome.pages:
         steps = [s for proc in page.procedures for s in (*proc.preconditions, *proc.steps)]
@@ -197,10 +357,29 @@ def summary(outcome: RunResult) -> str:
         parts = ", ".join(f"{counts[s]} {s.value}" for s in StepStatus if counts[s])
         lines.append(f"{page.path}: {page.title}: {parts}")
         for proc in page.procedures:
-            lines.append(f"  {proc.title}: {'passed' if proc.passed else 'FAILED'}")
+            verdict = "passed" if outcome.procedure_passed(proc) else "FAILED"
+            lines.append(f"  {proc.title}: {verdict}")
+            for draft in proc.undiscarded_drafts:
+                lines.append(f"    draft {draft} could not be discarded: the app has an open draft")
             for step in (*proc.preconditions, *proc.steps):
                 if step.status is StepStatus.FAILED:
                     lines.append(f"    {step.path}:{step.line}: failed: {step.error}")
                 elif step.status is StepStatus.UNBOUND:
                     lines.append(f"    {step.path}:{step.line}: unbound: {step.text}")
+    lines.append(total(outcome))
+    if report is not None:
+        lines.append(f"report: {report}")
     return "\n".join(lines)
+
+
+def total(outcome: RunResult) -> str:
+    """One line for the whole run: scenarios passed and failed, steps by status."""
+    procedures = [proc for page in outcome.pages for proc in page.procedures]
+    failed = sum(1 for proc in procedures if not outcome.procedure_passed(proc))
+    steps = [s for proc in procedures for s in (*proc.preconditions, *proc.steps)]
+    counts = Counter(step.status for step in steps)
+    parts = ", ".join(f"{counts[s]} {s.value}" for s in StepStatus if counts[s]) or "none"
+    return (
+        f"total: {len(procedures)} scenarios, {len(procedures) - failed} passed, "
+        f"{failed} failed; {len(steps)} steps: {parts}"
+    )

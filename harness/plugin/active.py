@@ -14,10 +14,12 @@ from typing import Any
 
 import pytest
 from pytest_bdd import given, then, when
+from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from harness.plugin import collect
-from harness.plugin.collect import FeatureModule, pytest_collection_modifyitems
+from harness.plugin.collect import FeatureModule
 from harness.plugin.fixtures import docharness_client, docharness_mode, docharness_scenario
+from harness.plugin.shard import assign, parse_shard
 from harness.plugin.steps import (
     ANY_SENTENCE,
     pytest_bdd_before_step,
@@ -52,6 +54,39 @@ __all__ = [
 def pytest_bdd_apply_tag(tag: str, function: Any) -> Any:
     """Ahead of pytest-bdd's own, which would make every data tag an unknown mark."""
     return collect.pytest_bdd_apply_tag(tag, function)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep only this shard's scenarios (--docharness-shard), then resolve the run settings."""
+    spec = config.getoption("docharness_shard")
+    if spec:
+        try:
+            index, count = parse_shard(spec)
+        except ValueError as error:
+            raise pytest.UsageError(f"docharness: --docharness-shard: {error}") from None
+        kept, dropped = _shard(items, index, count)
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = kept
+    collect.pytest_collection_modifyitems(config, items)
+
+
+def _shard(
+    items: list[pytest.Item], index: int, count: int
+) -> tuple[list[pytest.Item], list[pytest.Item]]:
+    """(kept, dropped): a page is its feature file; its weight, its scenarios' steps."""
+    weights: dict[str, int] = {}
+    for item in items:
+        if isinstance(item.parent, FeatureModule):
+            function = getattr(item, "function", None)
+            templated = scenario_wrapper_template_registry.get(function) if function else None
+            steps = len(templated.steps) if templated is not None else 1
+            page = item.path.as_posix()
+            weights[page] = weights.get(page, 0) + steps
+    shard_of = assign(weights, count)
+    kept = [i for i in items if shard_of.get(i.path.as_posix(), index) == index]
+    dropped = [i for i in items if shard_of.get(i.path.as_posix(), index) != index]
+    return kept, dropped
 
 
 def activate(config: pytest.Config) -> None:

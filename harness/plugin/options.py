@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from harness.config import MODES, ProjectConfig, read_project_config
+from harness.config import MODES, ConfigError, ProjectConfig, is_loopback, read_project_config
 
 if TYPE_CHECKING:  # imported when a run starts: pytest loads this module in every project
     from harness.catalog import Catalog
@@ -47,6 +47,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="start a local Admin API emulator for the run (one per xdist worker) as --api-url",
     )
     group.addoption("--docharness-results", default="", help="results JSON path")
+    group.addoption(
+        "--docharness-shard",
+        default="",
+        metavar="K/N",
+        help="run only shard K of N: pages dealt to N shards, balanced by step count",
+    )
     group.addoption(
         "--deploy-timeout", type=float, default=120.0, help="seconds to wait for a deployment"
     )
@@ -88,14 +94,16 @@ def run_settings(config: pytest.Config) -> RunSettings:
         from harness.emulator import Emulator
         from harness.plugin.operations import OPERATIONS
 
-        project = read_project_config(config.rootpath)
         try:
+            project = read_project_config(config.rootpath)
             catalog = load_catalog(project.catalogs, frozenset(OPERATIONS))
-        except CatalogError as error:
+        except (ConfigError, CatalogError) as error:
             raise pytest.UsageError(f"docharness: {error}") from None
         mode = config.getoption("docharness_mode")
         api_url = config.getoption("api_url").rstrip("/")
         reset = config.getoption("docharness_reset")
+        if mode != "replay" and api_url:
+            _check_target(api_url)
         if mode != "replay" and not api_url and config.getoption("docharness_emulator"):
             emulator = Emulator().start()
             config.stash[EMULATOR] = emulator
@@ -119,6 +127,29 @@ def run_settings(config: pytest.Config) -> RunSettings:
             emulated=EMULATOR in config.stash,
         )
     return config.stash[SETTINGS]
+
+
+def _check_target(api_url: str) -> None:
+    """Stop the run before any scenario when the URL or the settings it needs are wrong."""
+    import os
+    from urllib.parse import urlsplit
+
+    from harness.adminapi import ConfigurationError
+    from harness.adminapi.settings import from_env
+
+    parts = urlsplit(api_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise pytest.UsageError(
+            f"docharness: --api-url {api_url!r} is not an http(s) URL, e.g. "
+            "https://services.cloud.mongodb.com/api/admin/v3.0"
+        )
+    # The same rule as the scenario's client: a loopback emulator may go without keys.
+    if is_loopback(api_url) and not os.environ.get("MONGODB_ATLAS_PRIVATE_API_KEY"):
+        return
+    try:
+        from_env(os.environ, base_url=api_url)
+    except ConfigurationError as error:
+        raise pytest.UsageError(f"docharness: {error}") from None
 
 
 def now() -> str:

@@ -1,0 +1,51 @@
+"""Merge the results of a sharded run (``docharness run --shard K/N``) into one.
+
+Shards split a run by page, so merging is a union of pages: a page found in
+two shards means the shards overlap (two runs of one shard, or shards of
+different runs), and a merge of different modes or targets would mix evidence
+of different kinds; both are refused. The merged result renders through the
+same report writers, with the same verdicts, as an unsharded run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from harness.results import RunInfo, RunResult
+
+
+class MergeError(ValueError):
+    """The shards cannot form one run; the message says why."""
+
+
+def merge_results(shards: Sequence[tuple[str, RunResult]]) -> RunResult:
+    """One run from ``(source name, result)`` pairs: pages sorted, times spanning all shards."""
+    if not shards:
+        raise MergeError("no results to merge")
+    modes = {result.run.mode for _, result in shards}
+    if len(modes) > 1:
+        raise MergeError(f"the shards ran in different modes: {', '.join(sorted(modes))}")
+    ran = [(name, result) for name, result in shards if result.pages]  # empty shards: no target
+    targets = {result.run.target for _, result in ran}
+    if len(targets) > 1:
+        raise MergeError(f"the shards ran against different targets: {', '.join(sorted(targets))}")
+    seen: dict[str, str] = {}
+    for name, result in shards:
+        for page in result.pages:
+            if page.page in seen:
+                raise MergeError(
+                    f"page {page.page!r} is in both {seen[page.page]} and {name}: "
+                    "the shards overlap (the same shard twice, or shards of different runs?)"
+                )
+            seen[page.page] = name
+    first = (ran or list(shards))[0][1].run
+    infos = [result.run for _, result in shards]
+    run = RunInfo(
+        mode=first.mode,
+        target=first.target,
+        started=min(info.started for info in infos),
+        finished=max(info.finished for info in infos),
+        versions=dict(first.versions),
+    )
+    pages = sorted((page for _, result in shards for page in result.pages), key=lambda p: p.page)
+    return RunResult(run=run, pages=tuple(pages))
