@@ -416,3 +416,14 @@ def test_code_table() -> None:
         if name.isupper() and isinstance(value, str) and value.startswith("DH3")
     }
     assert emitted == set(found)
+
+
+def test_every_cli_operation_is_in_the_spec(spec: SpecIndex) -> None:
+    from harness.commands.cli import table
+
+    named = {
+        operation
+        for command in table().commands.values()
+        for operation in (*command.operations, *(o for _, _, ops in command.when for o in ops))
+    }
+    assert named and {o for o in named if spec.by_id(o) is None} == set()
