@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from harness.commands import (
     CODE_CODES,
@@ -427,3 +429,16 @@ def test_every_cli_operation_is_in_the_spec(spec: SpecIndex) -> None:
         for operation in (*command.operations, *(o for _, _, ops in command.when for o in ops))
     }
     assert named and {o for o in named if spec.by_id(o) is None} == set()
+
+
+_SHELLISH = st.text(
+    alphabet=st.sampled_from(list("curl realm-cli push -X -H -h -d '\"\\\n<>{}$?&|;()[]=:/ab")),
+    max_size=120,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(code=_SHELLISH, language=st.sampled_from(["shell", "json", "bash"]))
+def test_lint_code_never_raises(code: str, language: str) -> None:
+    for finding in lint_code(code, language, "p.txt", 1):
+        assert finding.line >= 1 and finding.column >= 1
