@@ -442,3 +442,17 @@ _SHELLISH = st.text(
 def test_lint_code_never_raises(code: str, language: str) -> None:
     for finding in lint_code(code, language, "p.txt", 1):
         assert finding.line >= 1 and finding.column >= 1
+
+
+def test_plan_operations_are_spec_requests(spec: SpecIndex) -> None:
+    from harness.commands.match import plan_operations
+
+    push = plan_operations(translate("realm-cli import --remote=app-x"), spec)
+    assert [(o.method, o.template) for o in push] == [
+        ("GET", "/groups/{groupId}/apps"),
+        ("PATCH", "/groups/{groupId}/apps/{appId}/push"),
+        ("GET", "/groups/{groupId}/apps/{appId}/deployments"),
+    ]
+    pull = plan_operations(translate("appservices pull --remote=app-x"), spec)
+    assert pull[-1].template == "/groups/{groupId}/apps/{appId}/pull"
+    assert plan_operations(translate("realm-cli pull --bogus"), spec) == ()

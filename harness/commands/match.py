@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from harness.commands import codes
+from harness.commands.cli import CliPlan
 from harness.commands.curl import CurlRequest
 from harness.commands.external import Destination, classify_url, hosts
 from harness.commands.jsonedit import parse_json_block
@@ -100,3 +101,14 @@ def _body_problems(request: CurlRequest, spec: SpecIndex, operation: Operation) 
 
 def short_path(path: str, spec: SpecIndex) -> str:
     return spec.relative(path) or path
+
+
+def plan_operations(plan: CliPlan, spec: SpecIndex) -> tuple[Operation, ...]:
+    """The spec operations (method and path template) of a translated CLI command, in order.
+
+    Empty for an unbound plan: there is nothing to send.
+    """
+    if plan.unbound:
+        return ()
+    found = (spec.by_id(operation_id) for operation_id in plan.operations)
+    return tuple(operation for operation in found if operation is not None)
