@@ -68,8 +68,20 @@ class ProcedureResult:
     @property
     def passed(self) -> bool:
         """Passed means nothing failed and nothing is unbound; ui-only steps do not fail it."""
+        return self.passes(allow_unbound=False)
+
+    def passes(self, allow_unbound: bool) -> bool:
+        """The verdict: no step failed or was skipped, and none unbound unless allowed."""
         statuses = {step.status for step in (*self.preconditions, *self.steps)}
-        return not statuses & {StepStatus.FAILED, StepStatus.UNBOUND, StepStatus.SKIPPED}
+        return not statuses & blocking_statuses(allow_unbound)
+
+
+def blocking_statuses(allow_unbound: bool) -> frozenset[StepStatus]:
+    """The statuses that fail a procedure: the one rule behind every verdict."""
+    found = {StepStatus.FAILED, StepStatus.SKIPPED, StepStatus.UNBOUND}
+    if allow_unbound:
+        found.discard(StepStatus.UNBOUND)
+    return frozenset(found)
 
 
 @dataclass(frozen=True)
@@ -87,6 +99,7 @@ class RunInfo:
     started: str  # ISO 8601, UTC
     finished: str
     versions: dict[str, str] = field(default_factory=dict)
+    allow_unbound: bool = False  # run with --allow-unbound: unbound steps do not fail it
 
 
 @dataclass(frozen=True)
@@ -96,6 +109,14 @@ class RunResult:
 
     def all_steps(self) -> list[StepResult]:
         return [s for p in self.pages for proc in p.procedures for s in proc.steps]
+
+    def procedure_passed(self, procedure: ProcedureResult) -> bool:
+        return procedure.passes(self.run.allow_unbound)
+
+    @property
+    def passed(self) -> bool:
+        """The run's verdict, which the exit code and every report state."""
+        return all(self.procedure_passed(p) for page in self.pages for p in page.procedures)
 
 
 def _encode(value: Any) -> Any:

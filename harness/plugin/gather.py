@@ -61,6 +61,7 @@ def build_results(settings: RunSettings) -> RunResult:
             target=settings.target_label,
             started=settings.started,
             finished=now(),
+            allow_unbound=settings.allow_unbound,
             versions={
                 "docharness": __version__,
                 "python": platform.python_version(),

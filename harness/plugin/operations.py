@@ -19,7 +19,6 @@ from harness.adminapi import AdminClient, Deployment, NotFoundError, SyncState
 from harness.adminapi.sync import (
     DEFAULT_PARTITION_PERMISSIONS,
     partition_sync_patch,
-    sync_state_from_config,
     terminate_patch,
 )
 
@@ -73,18 +72,11 @@ class ScenarioState:
     def deployed_sync_state(self) -> SyncState:
         """The sync settings as deployed, never as a draft shows them.
 
-        The Admin API answers a config read with the caller's draft view while
-        that user has a draft open, and has no read that ignores it; so this
-        reads only when the app lists no draft of this user.
+        A config read answers with the caller's draft view while that user has
+        a draft open; the pulled app configuration (``GET .../pull``, what the
+        CLI's pull exports) shows only what is deployed.
         """
-        user = self.client.user_id
-        open_drafts = [d.id for d in self.client.list_drafts() if not user or d.user_id == user]
-        if open_drafts:
-            raise CheckFailed(
-                f"draft {', '.join(open_drafts)} is still open, so the configuration read "
-                "would show the draft, not what is deployed"
-            )
-        return sync_state_from_config(self.client.get_service_config(self.linked_cluster()))
+        return self.client.get_deployed_sync_state(self.linked_cluster())
 
     def stage_change(self, change: Mapping[str, Any]) -> str:
         """Put ``change`` into the user's draft and remember it for the review step."""

@@ -9,10 +9,16 @@ A scenario's ``line`` is its first step's line, in the file that step's
 
 Status mapping:
     verified -> passed      failed -> failed      skipped -> skipped
-    unbound  -> undefined   (the cucumber word for "no step definition matches")
-    ui-only  -> pending, with the reason in ``output``. Cucumber's "pending" means
-    "known but not verified", which is exactly a ui-only step; "skipped" would
-    read as "not reached after a failure", and "passed" would be a lie.
+    unbound  -> undefined   (the cucumber word for "no step definition matches");
+                skipped under --allow-unbound, where the run's verdict ignores it
+    ui-only  -> passed, with "UI only: ..." in the step's ``output``.
+    Cucumber consumers sum a scenario up from its steps: any "pending" or
+    "skipped" step makes the scenario, the feature and the dashboard read "not
+    passed", so a passing run (exit code 0) would show 0 passed scenarios. A
+    ui-only step does not fail its procedure, so it maps to the status that
+    agrees with the run's verdict; what it is stays visible in its ``output``,
+    and the HTML report and ``docharness report --coverage`` count only
+    verified steps as verified.
 Preconditions lead each scenario as its first steps, in the same way.
 """
 
@@ -27,7 +33,7 @@ from harness.results import PageResult, ProcedureResult, RunResult, StepResult, 
 
 CUCUMBER_STATUS: dict[StepStatus, str] = {
     StepStatus.VERIFIED: "passed",
-    StepStatus.UI_ONLY: "pending",
+    StepStatus.UI_ONLY: "passed",
     StepStatus.UNBOUND: "undefined",
     StepStatus.FAILED: "failed",
     StepStatus.SKIPPED: "skipped",
@@ -40,9 +46,12 @@ def _slug(text: str) -> str:
     return _NOT_ID.sub("-", text.lower()).strip("-")
 
 
-def _step(step: StepResult) -> dict[str, Any]:
+def _step(step: StepResult, allow_unbound: bool) -> dict[str, Any]:
+    status = CUCUMBER_STATUS[step.status]
+    if step.status is StepStatus.UNBOUND and allow_unbound:
+        status = "skipped"
     result: dict[str, Any] = {
-        "status": CUCUMBER_STATUS[step.status],
+        "status": status,
         "duration": round(step.duration_ms * 1_000_000),
     }
     if step.status is StepStatus.FAILED:
@@ -63,7 +72,7 @@ def _step(step: StepResult) -> dict[str, Any]:
     return entry
 
 
-def _scenario(feature_id: str, procedure: ProcedureResult) -> dict[str, Any]:
+def _scenario(feature_id: str, procedure: ProcedureResult, allow_unbound: bool) -> dict[str, Any]:
     name = f"{procedure.title} ({procedure.tab})" if procedure.tab else procedure.title
     tags = [{"name": f"@id:{procedure.id}", "line": procedure.feature_line}]
     if procedure.tab:
@@ -76,11 +85,11 @@ def _scenario(feature_id: str, procedure: ProcedureResult) -> dict[str, Any]:
         "description": "",
         "line": procedure.steps[0].line if procedure.steps else 1,
         "tags": tags,
-        "steps": [_step(step) for step in checked_steps(procedure)],
+        "steps": [_step(step, allow_unbound) for step in checked_steps(procedure)],
     }
 
 
-def _feature(page: PageResult) -> dict[str, Any]:
+def _feature(page: PageResult, allow_unbound: bool) -> dict[str, Any]:
     feature_id = _slug(page.page)
     return {
         "uri": page.path,
@@ -90,11 +99,18 @@ def _feature(page: PageResult) -> dict[str, Any]:
         "description": "",
         "line": 1,
         "tags": [{"name": f"@page:{page.page}", "line": 1}],
-        "elements": [_scenario(feature_id, procedure) for procedure in page.procedures],
+        "elements": [
+            _scenario(feature_id, procedure, allow_unbound) for procedure in page.procedures
+        ],
     }
 
 
 def render_cucumber(result: RunResult) -> str:
     return (
-        json.dumps([_feature(page) for page in result.pages], indent=2, ensure_ascii=False) + "\n"
+        json.dumps(
+            [_feature(page, result.run.allow_unbound) for page in result.pages],
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n"
     )

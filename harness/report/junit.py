@@ -1,10 +1,11 @@
 """JUnit XML for CI servers: one testsuite per page, one testcase per procedure.
 
-A testcase's ``file`` and ``line`` point at the documentation (the first step of
-the procedure), not at the generated .feature, because the page is what a
-writer fixes. Unbound and skipped steps fail the testcase just as failed ones
-do (see ``ProcedureResult.passed``); ui-only steps are listed in
-``system-out`` so nobody mistakes them for verified ones.
+A testcase's ``file`` and ``line`` point at the documentation (the failing
+step, else the first step of the procedure), not at the generated .feature,
+because the page is what a writer fixes. Unbound and skipped steps fail the
+testcase just as failed ones do, unless the run allowed unbound steps (see
+``ProcedureResult.passes``); ui-only steps are listed in ``system-out`` so
+nobody mistakes them for verified ones.
 """
 
 from __future__ import annotations
@@ -81,8 +82,9 @@ def _failure_text(problem: StepResult, procedure: ProcedureResult) -> str:
     return "\n".join(lines)
 
 
-def _testcase(page: PageResult, procedure: ProcedureResult) -> ET.Element:
-    first = procedure.steps[0] if procedure.steps else None
+def _testcase(page: PageResult, procedure: ProcedureResult, allow_unbound: bool) -> ET.Element:
+    problem = first_problem(procedure, allow_unbound)
+    first = problem or (procedure.steps[0] if procedure.steps else None)
     case = ET.Element(
         "testcase",
         {
@@ -93,7 +95,6 @@ def _testcase(page: PageResult, procedure: ProcedureResult) -> ET.Element:
             "line": str(first.line if first else 1),
         },
     )
-    problem = first_problem(procedure)
     if problem is not None:
         message = f"{location(problem)}: {_FAILURE_WORDS[problem.status]}: {problem.text}"
         failure = ET.SubElement(
@@ -106,7 +107,7 @@ def _testcase(page: PageResult, procedure: ProcedureResult) -> ET.Element:
 
 
 def _testsuite(page: PageResult, run: RunInfo) -> ET.Element:
-    cases = [_testcase(page, procedure) for procedure in page.procedures]
+    cases = [_testcase(page, procedure, run.allow_unbound) for procedure in page.procedures]
     failures = sum(1 for case in cases if case.find("failure") is not None)
     suite = ET.Element(
         "testsuite",

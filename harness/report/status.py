@@ -11,7 +11,13 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from harness.results import PageResult, ProcedureResult, StepResult, StepStatus
+from harness.results import (
+    PageResult,
+    ProcedureResult,
+    StepResult,
+    StepStatus,
+    blocking_statuses,
+)
 
 # The order a reader meets the statuses in: every table and legend uses it.
 ORDER: tuple[StepStatus, ...] = (
@@ -69,14 +75,16 @@ def page_status(page: PageResult) -> StepStatus:
     return worst(procedure_status(procedure) for procedure in page.procedures)
 
 
-def first_problem(procedure: ProcedureResult) -> StepResult | None:
+def first_problem(procedure: ProcedureResult, allow_unbound: bool = False) -> StepResult | None:
     """The step to blame: the first failed or unbound one, else the first that never ran.
 
     The page's own steps come before preconditions: a docs writer is sent to the
-    first line of the page that the product contradicts.
+    first line of the page that the product contradicts. Under ``--allow-unbound``
+    an unbound step is no problem (:func:`harness.results.blocking_statuses`).
     """
     steps = (*procedure.steps, *procedure.preconditions)
-    for wanted in ({StepStatus.FAILED, StepStatus.UNBOUND}, {StepStatus.SKIPPED}):
+    blocking = blocking_statuses(allow_unbound)
+    for wanted in (blocking - {StepStatus.SKIPPED}, {StepStatus.SKIPPED}):
         for step in steps:
             if step.status in wanted:
                 return step
