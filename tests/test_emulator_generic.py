@@ -181,6 +181,8 @@ def test_a_malformed_sync_config_is_refused(http: httpx.Client, patch: dict[str,
     before = http.get(path).json()
     answer = http.patch(path, json=patch)
     assert answer.status_code == 400, answer.text
+    sync = any(key in patch for key in ("sync", "flexible_sync"))
+    assert answer.json()["error_code"] == ("InvalidSyncConfiguration" if sync else "BadRequest")
     assert http.get(path).json() == before
 
 
@@ -210,23 +212,41 @@ def test_without_the_sync_deviation_the_spec_accepts_a_banana() -> None:
 # -- bodies no API should accept (issue 12, item 11) ------------------------------------------
 
 
+def _value_body(raw_value: bytes) -> bytes:
+    """A values body that is valid in every way but the raw JSON of its value."""
+    return b'{"name": "x", "private": false, "from_secret": false, "value": ' + raw_value + b"}"
+
+
 @pytest.mark.parametrize(
-    "raw",
+    ("raw", "code"),
     [
-        b"[" * 100_000 + b"]" * 100_000,
-        b'{"a":' * (MAX_BODY_DEPTH + 1) + b"1" + b"}" * (MAX_BODY_DEPTH + 1),
-        b'{"name": "x", "value": 1e400}',
-        b'{"name": "x", "value": NaN}',
-        b'{"name": "x", "value": -Infinity}',
-        b'{"name": "x", "value": 1' + b"0" * 5000 + b"}",
-        b'{"name": "\xff"}',
+        (b"[" * 100_000 + b"]" * 100_000, "BadRequest"),
+        (_value_body(b'{"a":' * MAX_BODY_DEPTH + b"1" + b"}" * MAX_BODY_DEPTH), "BadRequest"),
+        (_value_body(b"1e400"), "BadRequest"),
+        (_value_body(b"-1e400"), "BadRequest"),
+        (_value_body(b"NaN"), "BadRequest"),
+        (_value_body(b"Infinity"), "BadRequest"),
+        (_value_body(b"1" + b"0" * 5000), "BadRequest"),
+        (_value_body(b'"\xff"'), "BadRequest"),
     ],
-    ids=["100k-deep", "too-deep", "1e400", "NaN", "Infinity", "huge-integer", "not-utf8"],
+    ids=["100k-deep", "too-deep", "1e400", "-1e400", "NaN", "Infinity", "huge-int", "not-utf8"],
 )
-def test_extreme_bodies_get_a_400_in_the_error_shape(http: httpx.Client, raw: bytes) -> None:
+def test_extreme_bodies_get_a_400_in_the_error_shape(
+    http: httpx.Client, raw: bytes, code: str
+) -> None:
     answer = http.post(f"{APP}/values", content=raw, headers={"Content-Type": "application/json"})
-    assert answer.status_code == 400
-    assert set(answer.json()) == {"error", "error_code"}
+    assert answer.status_code == 400, answer.text
+    assert answer.json() == {"error": answer.json()["error"], "error_code": code}
+    assert names(http.get(f"{APP}/values")) == []
+
+
+def test_the_same_bodies_with_ordinary_values_are_taken(http: httpx.Client) -> None:
+    """The control: only the extreme part makes the bodies above fail."""
+    for raw in (b"1e300", b'{"a": 1}', b"10", b'"ok"'):
+        answer = http.post(
+            f"{APP}/values", content=_value_body(raw), headers={"Content-Type": "application/json"}
+        )
+        assert answer.status_code == 201, answer.text
 
 
 def test_a_body_over_the_limit_gets_a_413(http: httpx.Client) -> None:
@@ -239,7 +259,7 @@ def test_a_body_over_the_limit_gets_a_413(http: httpx.Client) -> None:
 
 def test_a_deep_but_allowed_body_is_taken(http: httpx.Client) -> None:
     nested: Any = 1
-    for _ in range(MAX_BODY_DEPTH - 2):
+    for _ in range(MAX_BODY_DEPTH - 1):
         nested = {"a": nested}
     answer = http.post(f"{APP}/values", json={**VALUE, "value": nested})
     assert answer.status_code == 201, answer.text

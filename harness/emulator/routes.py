@@ -29,6 +29,7 @@ from harness.emulator import generic
 from harness.emulator.errors import ApiError
 from harness.emulator.openapi import GENERIC_KINDS, Operation, operations, problems
 from harness.emulator.state import HEALTHY, Faults, Store
+from harness.emulator.syncconfig import check_sync_fields
 
 PREFIX = "/api/admin/v3.0"
 CONTROL_PREFIX = "/__emulator"
@@ -300,6 +301,7 @@ def _get_service_config(call: Call) -> tuple[int, Any]:
 def _patch_service_config(call: Call) -> tuple[int, Any]:
     sid = call.params["serviceId"]
     body = _object_body(call)
+    check_sync_fields(body)
     _check_schema(f"PATCH {APP}/services/{{serviceId}}/config", body)
     call.store.patch_service_config(call.user_id, *_app(call), sid, body)
     return 204, None

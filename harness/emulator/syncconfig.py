@@ -15,12 +15,36 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+
+from harness.emulator.deviations import FLEXIBLE_SYNC_SCHEMA, PARTITION_SYNC_SCHEMA
 from harness.emulator.errors import ApiError
 
 PARTITION = "sync"
 FLEXIBLE = "flexible_sync"
 SYNC_STATES = ("enabled", "disabled", "")
 INVALID_SYNC = "InvalidSyncConfiguration"
+
+
+_SCHEMAS = {
+    PARTITION: Draft202012Validator(PARTITION_SYNC_SCHEMA),
+    FLEXIBLE: Draft202012Validator(FLEXIBLE_SYNC_SCHEMA),
+}
+
+
+def check_sync_fields(patch: Mapping[str, Any]) -> None:
+    """ApiError(400, InvalidSyncConfiguration) when a sync setting breaks the documented
+    schema (see the ``service-config-documented-sync`` deviation); the message names where
+    and which rule, never the value."""
+    for key, validator in _SCHEMAS.items():
+        if key not in patch:
+            continue
+        if not isinstance(patch[key], Mapping):
+            raise ApiError(400, f"{key} must be an object", INVALID_SYNC)
+        errors = sorted(validator.iter_errors(patch[key]), key=lambda e: e.json_path)
+        if errors:
+            where = ", ".join(f"{key}{e.json_path[1:]} ({e.validator})" for e in errors[:3])
+            raise ApiError(400, f"invalid sync configuration: {where}", INVALID_SYNC)
 
 
 def apply_config_patch(current: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
