@@ -8,6 +8,7 @@ decides what ends a run.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -30,10 +31,35 @@ class Diagnostic:
     hint: str = ""
 
     def format(self) -> str:
-        """The ``path:line:col: CODE message`` form editors and CI understand."""
-        text = f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"
+        """``path:line:col: CODE severity: message``, the form editors and CI understand."""
+        text = f"{self.path}:{self.line}:{self.column}: {self.code} {self.severity.value}: "
+        text += self.message
         return f"{text} (hint: {self.hint})" if self.hint else text
 
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+
+def chosen(
+    diagnostics: Iterable[Diagnostic],
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    notices: bool = False,
+) -> list[Diagnostic]:
+    """The diagnostics a command shows: codes by prefix (``DH1`` selects DH101-DH199),
+    ``select`` first (empty: all), then ``ignore``; notices (info severity, such as
+    docutils' duplicate-target notes) only when asked for or selected by code."""
+    selected = tuple(code.strip().upper() for code in select if code.strip())
+    ignored = tuple(code.strip().upper() for code in ignore if code.strip())
+    shown = []
+    for diagnostic in diagnostics:
+        named = bool(selected) and diagnostic.code.startswith(selected)
+        if selected and not named:
+            continue
+        if ignored and diagnostic.code.startswith(ignored):
+            continue
+        if diagnostic.severity is Severity.INFO and not (notices or named):
+            continue
+        shown.append(diagnostic)
+    return shown

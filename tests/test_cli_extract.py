@@ -76,7 +76,7 @@ def test_extract_writes_the_seed_scenarios(workdir: Path) -> None:
     assert '"I want to terminate Sync"' in names[1] and '"Terminate Sync"' in names[1]
     assert '"Review & Deploy"' in names[2]
     assert '"Deploy"' in names[3]
-    assert names[4].startswith("you have now terminated Realm Sync")
+    assert names[4].startswith("You have now terminated Realm Sync")
 
     reenable = feature.scenarios["Re-enable Realm Sync"]
     assert "from:sync/get-started" in reenable.tags

@@ -362,7 +362,17 @@ def test_figures_keep_alt_text_without_an_image_file(tmp_path: Path) -> None:
     [image] = figure.findall(nodes.image)
     assert (image["uri"], image["alt"]) == ("/images/none.png", "the button")
     assert figure.next_node(nodes.caption).astext() == "A caption."
-    assert page.diagnostics == ()
+    # source/images is not in the project at all (a partial copy): a notice only
+    [absent] = page.diagnostics
+    assert (absent.code, absent.severity, absent.line) == ("DH109", Severity.INFO, 1)
+
+
+def test_a_missing_image_in_a_folder_that_exists_is_a_warning(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"page.txt": ".. image:: /images/gone.png\n"})
+    (tmp_path / "source/images").mkdir()
+    [missing] = parse(project).diagnostics
+    assert (missing.code, missing.severity) == ("DH109", Severity.WARNING)
+    assert "/images/gone.png" in missing.message
 
 
 def test_tabs_of_every_kind_hold_tabs_with_ids(tmp_path: Path) -> None:

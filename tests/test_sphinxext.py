@@ -250,13 +250,17 @@ def test_dialect_problems_are_warnings_at_the_written_line(demo: Path, tmp_path:
     built = build(demo, tmp_path / "out")
     page = demo / "source" / "guide.txt"
     warnings = sorted(built.warnings.strip().splitlines())
+    # source/images exists, so an image missing from it is broken for readers
+    [image] = [warning for warning in warnings if " DH109 " in warning]
+    assert image.startswith(f"{page}:24: WARNING: DH109 figure file not found in the project")
+    warnings.remove(image)
     assert len(warnings) == 3, built.warnings
     assert warnings[0].startswith(f"{page}:11: WARNING: DH105 unknown directive")
     assert "mystery-directive" in warnings[0]
     assert warnings[1].startswith(f"{page}:15: WARNING: DH101 undeclared constant {{+undeclared+}}")
     assert warnings[2].startswith(f"{page}:15: WARNING: DH106 unknown role")
     assert ":nosuchrole:" in warnings[2]
-    # Another project's label and an absent image are notes, not warnings.
+    # Another project's label is a note, and the absent image shows its alt text.
     assert f"{page}:17: docharness: :ref:`elsewhere-label` is not in this project" in built.status
     assert f"{page}:24: docharness: image /images/absent.png is not in the project" in built.status
 
@@ -326,10 +330,10 @@ def test_features_builder_follows_an_edit(repo_root: Path, tmp_path: Path) -> No
     text = guide.read_text(encoding="utf-8")
     guide.write_text(text.replace("Enable Sync` button", "Turn On Sync` button"), encoding="utf-8")
     written = assert_same_features(docs, tmp_path)
-    assert b'click the "Turn On Sync" button' in written["sync/get-started.feature"]
+    assert b'Click the "Turn On Sync" button' in written["sync/get-started.feature"]
     # The seed page follows the guide's steps, so its feature changes too.
     seed = written["reference/terminating-and-reenabling-realm-sync.feature"]
-    assert b'click the "Turn On Sync" button' in seed
+    assert b'Click the "Turn On Sync" button' in seed
 
 
 @pytest.mark.slow

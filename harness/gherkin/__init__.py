@@ -36,13 +36,39 @@ Steps
     title adds ``# Step <number>: <title>`` (``# Step: <title>`` when unnumbered)
     just above that. Keywords: ``When`` for an action and ``Then`` for an
     outcome, ``And`` when a step has the same kind as the one before it. Step
-    text is Step.text on one line, its first word lowercased when that is an
-    ordinary capitalised word (not "UI", "MongoDB", "I", a quoted label or a
-    literal). UI labels stay in double quotes, literals in backticks. A step
-    line always starts with its keyword, and Gherkin takes everything after the
-    keyword verbatim (no comments, tables or doc strings there), so ``#``,
-    ``@``, ``|`` and ``\"\"\"`` in step text need no escaping; steps with
+    text is Step.text on one line, capitalised as the writer wrote it. UI labels
+    stay in double quotes, literals in backticks. A step line always starts with
+    its keyword, and Gherkin takes everything after the keyword verbatim, so
+    ``#``, ``@``, ``|`` and ``\"\"\"`` in step text need no escaping; steps with
     empty text are left out.
+
+Step bodies
+    A step's own text comes first (the first paragraph of its body, or its
+    ``.. step::`` title when the body does not start with a paragraph); the rest
+    of the body follows the step line, in the order written (``Step.body``):
+
+    - the step argument: the first code block (``code-block``, ``literalinclude``
+      contents, an ``io-code-block`` input, a ``::`` block) as a DocString whose
+      content type is the language, indented six spaces::
+
+            When Run the command:
+              \"\"\"bash
+              curl -O https://example.com/key.asc
+              \"\"\"
+
+      (delimited by backticks when the code holds three double quotes); without
+      code, the first table as a DataTable (header row first, ``|`` and ``\\``
+      escaped in cells);
+    - every other piece as comment lines, each headed by its kind and source
+      location: ``# code <language> (<path>:<line>):`` or ``# output (...):``
+      followed by ``#   <line>`` per line of code; ``# table (...):`` followed by
+      ``#   | cell | cell |`` rows; ``# list (...):`` followed by ``#   - item``;
+      ``# paragraph (...): text``; ``# <note|warning|tip|...> (...): text`` for
+      admonitions; ``# figure (...): alt text``.
+
+    Sub-steps (numbered lists in the body, also inside tabs, nested steps and
+    procedures) are steps of their own, numbered ``<n>.<m>``, after their step.
+    Comments never sit between a ``# <path>:<line>`` line and its step line.
 """
 
 from harness.gherkin.files import (

@@ -47,8 +47,9 @@ def _scenario_names(procedures: list[Procedure]) -> Iterator[str]:
     seen: set[str] = set()
     for procedure in procedures:
         base = one_line(procedure.title) or procedure.id.rsplit("/", 1)[-1]
-        if procedure.tab:
-            base = f"{base} ({one_line(procedure.tab)})"
+        tab = f"({one_line(procedure.tab)})"
+        if procedure.tab and tab not in base:  # never "(ui) (ui)"
+            base = f"{base} {tab}"
         name, counter = base, 1
         while name in seen:
             counter += 1

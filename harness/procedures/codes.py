@@ -11,6 +11,8 @@ UNTITLED_STEP = "DH203"
 EMPTY_PROCEDURE = "DH204"
 DOC_TARGET_MISSING = "DH205"
 DOC_TARGET_WITHOUT_PROCEDURE = "DH206"
+UNRESOLVED_REF = "DH207"
+ORPHAN_PAGE = "DH208"
 
 PROCEDURE_CODES: tuple[LintCode, ...] = (
     LintCode(
@@ -31,6 +33,18 @@ PROCEDURE_CODES: tuple[LintCode, ...] = (
         DOC_TARGET_WITHOUT_PROCEDURE,
         Severity.WARNING,
         '"follow the steps in :doc:`X`" names a page that has no procedure',
+    ),
+    LintCode(
+        UNRESOLVED_REF,
+        Severity.WARNING,
+        "a :ref: names a label no page of the project defines (a notice in a project"
+        " without source/index.txt, or whose snooty.toml lists intersphinx inventories)",
+    ),
+    LintCode(
+        ORPHAN_PAGE,
+        Severity.WARNING,
+        "a page no toctree lists, so readers cannot navigate to it (a notice in a project"
+        " without source/index.txt, which is a fragment of a larger one)",
     ),
 )
 

@@ -35,6 +35,7 @@ _WORDING = tomllib.loads(
 )
 GENERIC_TITLES = frozenset(_WORDING["generic_titles"])
 IMPERATIVE_VERBS = frozenset(_WORDING["imperative_verbs"].split())
+MIN_INSTRUCTIONS = int(_WORDING["reader_procedures"]["min_instructions"])
 
 _FOLLOW = re.compile(r"\bfollow (?:the )?(?:steps|instructions|procedure)\b", re.IGNORECASE)
 _BROKEN_ITEM = re.compile(r"^(?P<number>\d{1,3}|[a-zA-Z])(?P<suffix>[.)])\s+")
@@ -58,6 +59,27 @@ _FIRST_WORD = re.compile(r"^[\"'`(]*([A-Za-z][A-Za-z-]*)")
 def is_outcome(text: str) -> bool:
     """The closing sentence of a procedure: what the reader should now see or have."""
     return bool(_OUTCOME_START.search(text) or _OUTCOME_ANYWHERE.search(text))
+
+
+def reader_performs(steps: Sequence[StepDraft]) -> bool:
+    """The rule for ``.. procedure::`` blocks (wording.toml ``[reader_procedures]``): a
+    scenario only when enough of its steps are instructions (by title or text), hold
+    code to run or have sub-steps; one that narrates what the system does is not."""
+    actions = [step for step in steps if step.kind is StepKind.ACTION]
+    doing = sum(
+        1
+        for step in actions
+        if reads_as_step(step)
+        or _imperative(step.title)
+        or any(block.kind == "code" for block in step.body)
+        or step.substeps
+    )
+    return doing >= min(MIN_INSTRUCTIONS, len(actions))
+
+
+def _imperative(text: str) -> bool:
+    match = _FIRST_WORD.match(_LEADING_CLAUSE.sub("", text, count=1))
+    return match is not None and match.group(1).lower() in IMPERATIVE_VERBS
 
 
 def reads_as_step(draft: StepDraft) -> bool:
@@ -518,6 +540,8 @@ class PageWalker:
                     EMPTY_PROCEDURE, node, "procedure without steps", hint="add .. step:: blocks"
                 )
             )
+            return None
+        if not reader_performs(steps):
             return None
         draft = ProcedureDraft(where, self.location(node), _closed(steps))
         self.entries.append(draft)

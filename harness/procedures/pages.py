@@ -10,6 +10,7 @@ so a cached walk is reused only while those titles are still what it saw.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -24,9 +25,10 @@ from harness.procedures.extract import (
     label_titles,
     page_labels,
 )
-from harness.procedures.model import Procedure
+from harness.procedures.model import Procedure, SourceLocation
 from harness.procedures.text import TitleLookup, render
 from harness.rst import ParsedPage, Project
+from harness.rst import nodes as snooty
 from harness.rst.stack import stack_room
 
 
@@ -49,6 +51,14 @@ class TitleUse:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """A ``:ref:`` written on the page (checked against every label of the project)."""
+
+    target: str
+    location: SourceLocation
+
+
+@dataclass(frozen=True)
 class FoundProcedure:
     """A procedure written on the page (its id is given once the whole page is known)."""
 
@@ -68,6 +78,8 @@ class PageResult:
     entries: tuple[FoundProcedure | DocReference, ...]
     diagnostics: tuple[Diagnostic, ...]
     titles_used: tuple[TitleUse, ...]
+    references: tuple[Reference, ...] = ()
+    toctree: tuple[str, ...] = ()  # pages this page's toctrees list
 
     def agrees_with(self, titles: TitleLookup) -> bool:
         """Whether walking the page with ``titles`` would give this same result."""
@@ -110,6 +122,11 @@ def walk_page(project: Project, parsed: ParsedPage, titles: TitleLookup) -> Page
         walker.walk()
         title = render(first_title(parsed.document), recording).text
         labels = page_labels(parsed.document)
+        references = tuple(
+            Reference(node["target"], walker.location(node))
+            for node in parsed.document.findall(snooty.xref)
+            if node["role"] == "ref" and node["target"]
+        )
     entries = tuple(
         FoundProcedure(entry.where, entry.build()) if isinstance(entry, ProcedureDraft) else entry
         for entry in walker.entries
@@ -124,7 +141,28 @@ def walk_page(project: Project, parsed: ParsedPage, titles: TitleLookup) -> Page
         titles_used=tuple(
             TitleUse(role, target, found) for (role, target), found in recording.used.items()
         ),
+        references=references,
+        toctree=toctree_pages(parsed),
     )
+
+
+def toctree_pages(parsed: ParsedPage) -> tuple[str, ...]:
+    """The pages the page's ``.. toctree::`` entries name (``Title </path>`` or ``path``;
+    relative paths from the page's folder), as page paths."""
+    found: list[str] = []
+    folder = posixpath.dirname(parsed.page)
+    for node in parsed.document.findall(snooty.directive):
+        if node["name"] != "toctree":
+            continue
+        for line in node.astext().splitlines():
+            entry = line.strip()
+            if entry.endswith(">") and "<" in entry:
+                entry = entry[entry.rindex("<") + 1 : -1].strip()
+            if not entry or entry.startswith(":") or "://" in entry or entry == "self":
+                continue
+            path = entry.lstrip("/") if entry.startswith("/") else posixpath.join(folder, entry)
+            found.append(posixpath.normpath(path).removesuffix(".txt"))
+    return tuple(found)
 
 
 def first_title(document: nodes.document) -> nodes.Node | None:

@@ -15,11 +15,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.diagnostics import Diagnostic
+from harness.diagnostics import Diagnostic, Severity
 from harness.procedures.cache import CachedPage, PageCache
 from harness.procedures.codes import (
     DOC_TARGET_MISSING,
     DOC_TARGET_WITHOUT_PROCEDURE,
+    ORPHAN_PAGE,
+    UNRESOLVED_REF,
     severity_of,
 )
 from harness.procedures.extract import DocReference
@@ -101,11 +103,52 @@ def extract_project(
         documents.append(document)
         problems.update(document.diagnostics)
         problems.update(found)
+    problems.update(_reader_checks(project, results))
     return Extraction(
         root=project.root,
         documents=tuple(sorted(documents, key=lambda document: document.page)),
         diagnostics=tuple(sorted(problems, key=diagnostic_order)),
     )
+
+
+def _reader_checks(project: Project, results: Mapping[str, PageResult]) -> Iterator[Diagnostic]:
+    """What a reader of the built site would find broken: ``:ref:`` labels no page
+    defines, and pages no toctree lists (when any page has a toctree). Only notices
+    where the project cannot settle it: a project without source/index.txt is a
+    fragment of a larger one, and intersphinx inventories (never fetched) may hold
+    a label."""
+    labels = {label for result in results.values() for label in result.labels}
+    complete = (project.source_dir / "index.txt").is_file()
+    settled = complete and not project.intersphinx
+    ref_severity = severity_of(UNRESOLVED_REF) if settled else Severity.INFO
+    for result in results.values():
+        for reference in result.references:
+            if reference.target not in labels:
+                where = reference.location
+                yield Diagnostic(
+                    where.path,
+                    where.line,
+                    1,
+                    UNRESOLVED_REF,
+                    ref_severity,
+                    f"no page of the project defines the label {reference.target!r}",
+                    "fix the :ref: target, or add `.. _label:` above the section it names",
+                )
+    listed = {page for result in results.values() for page in result.toctree}
+    if not listed:
+        return
+    page_severity = severity_of(ORPHAN_PAGE) if complete else Severity.INFO
+    for page, result in results.items():
+        if page != "index" and page not in listed:
+            yield Diagnostic(
+                result.path,
+                1,
+                1,
+                ORPHAN_PAGE,
+                page_severity,
+                "no toctree lists this page, so readers cannot navigate to it",
+                "add it to the toctree of its parent page",
+            )
 
 
 def _page_results(

@@ -24,6 +24,7 @@ DOCUTILS_MESSAGE = "DH001"
 UNREADABLE_FILE = "DH002"
 NESTING_TOO_DEEP = "DH003"
 LINE_TOO_LONG = "DH004"
+DUPLICATE_TARGET = "DH005"
 UNDECLARED_CONSTANT = "DH101"
 UNDEFINED_SUBSTITUTION = "DH102"
 MISSING_INCLUDE = "DH103"
@@ -51,6 +52,11 @@ RST_CODES: tuple[LintCode, ...] = (
         Severity.WARNING,
         "a line longer than 10,000 characters: only the first 10,000 are read",
     ),
+    LintCode(
+        DUPLICATE_TARGET,
+        Severity.INFO,
+        "docutils notes a repeated section title or link name (a notice: shown with --notices)",
+    ),
     LintCode(UNDECLARED_CONSTANT, Severity.ERROR, "{+name+} is not declared in snooty.toml"),
     LintCode(
         UNDEFINED_SUBSTITUTION,
@@ -76,7 +82,7 @@ RST_CODES: tuple[LintCode, ...] = (
     LintCode(
         MISSING_FILE,
         Severity.WARNING,
-        "a literalinclude, input/output or image file is not in the project (readers see"
-        " nothing there)",
+        "a literalinclude, input/output, figure or image file is not in the project (readers"
+        " see nothing there; a notice when its whole folder is absent, as in a partial copy)",
     ),
 )

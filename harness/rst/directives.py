@@ -228,6 +228,7 @@ class Figure(SnootyDirective):
     def run(self) -> list[nodes.Node]:
         image = nodes.image(self.block_text, uri=self.argument, alt=self.options.get("alt", ""))
         self.located(image)
+        self.check_file()
         if self.name == "image":
             return [image]
         figure = self.located(nodes.figure("", image))
@@ -238,6 +239,24 @@ class Figure(SnootyDirective):
             caption.source, caption.line = first.source, first.line
             first.replace_self(caption)
         return [figure]
+
+    def check_file(self) -> None:
+        """A missing image is a hole in the page: report it (URLs are not checked)."""
+        uri = self.argument
+        if not uri or "://" in uri or uri.startswith("data:"):
+            return
+        context = self.context
+        source, line = self.where()
+        including = Path(source) if source else context.project.source_dir
+        if resolve_include(uri, including, context.project.source_dir) is None:
+            context.report(
+                MISSING_FILE,
+                missing_severity(uri, including, context.project.source_dir),
+                f"{self.name} file not found in the project: {uri}",
+                source,
+                line,
+                hint="paths starting with / are relative to source/; others to this file",
+            )
 
 
 class Contents(SnootyDirective):
@@ -425,6 +444,17 @@ def resolve_include(argument: str, including: Path, source_dir: Path) -> Path | 
     return None
 
 
+def missing_severity(argument: str, including: Path, source_dir: Path) -> Severity:
+    """A warning when the file's folder is in the project (the file is really missing);
+    a notice when the whole folder is absent, as in a copy of part of a project."""
+    folder = (
+        source_dir / argument.lstrip("/")
+        if argument.startswith("/")
+        else including.parent / argument
+    ).parent
+    return Severity.WARNING if folder.is_dir() else Severity.INFO
+
+
 def _clip(lines: list[str], start_after: str | None, end_before: str | None) -> list[str]:
     """Blank out lines outside ``start-after``/``end-before`` markers (keeps numbering)."""
     if not start_after and not end_before:
@@ -477,7 +507,7 @@ class Code(SnootyDirective):
         if target is None or not target.is_file():
             context.report(
                 MISSING_FILE,
-                Severity.WARNING,
+                missing_severity(self.argument, including, context.project.source_dir),
                 f"{self.name} file not found in the project: {self.argument}",
                 source,
                 line,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from harness.diagnostics import Diagnostic, Severity
 from harness.rst import nodes as snooty
 from harness.rst.codes import (
     DOCUTILS_MESSAGE,
+    DUPLICATE_TARGET,
     LINE_TOO_LONG,
     NESTING_TOO_DEEP,
     UNDEFINED_SUBSTITUTION,
@@ -47,6 +49,10 @@ from harness.rst.stack import stack_room
 _DOCUTILS_DIRECTIVE = rst_directives.directive
 _DOCUTILS_ROLE = roles.role
 _LEVELS = {1: Severity.INFO, 2: Severity.WARNING, 3: Severity.ERROR, 4: Severity.ERROR}
+# Repeated section titles and link names: docutils notes them, readers see nothing wrong.
+_DUPLICATE_TARGET = re.compile(
+    r"^Duplicate (?:implicit target name|name \"[^\"]*\" for external target)", re.IGNORECASE
+)
 _SUBSTITUTION_DEPTH = 8  # substitutions inside substitutions, and no further
 _TAB_WIDTH = 8
 # docutils' own default line limit: some of its inline patterns take time quadratic
@@ -346,14 +352,12 @@ def _report_too_deep(error: RecursionError, context: ParseContext) -> None:
 def _note_message(context: ParseContext, message: nodes.system_message) -> None:
     """Every docutils system message becomes a diagnostic (nothing reaches stderr)."""
     level = int(message.get("level", 2))
-    text = message.children[0].astext() if message.children else message.astext()
-    context.report(
-        DOCUTILS_MESSAGE,
-        _LEVELS.get(level, Severity.ERROR),
-        " ".join(text.split()),
-        message.get("source"),
-        message.get("line"),
-    )
+    text = " ".join((message.children[0] if message.children else message).astext().split())
+    if level <= 2 and _DUPLICATE_TARGET.match(text):
+        code, severity = DUPLICATE_TARGET, Severity.INFO
+    else:
+        code, severity = DOCUTILS_MESSAGE, _LEVELS.get(level, Severity.ERROR)
+    context.report(code, severity, text, message.get("source"), message.get("line"))
 
 
 def _lookup_directive(name: str, language_module: Any, document: Any) -> tuple[Any, list[Any]]:

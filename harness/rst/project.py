@@ -39,6 +39,7 @@ class Project:
     name: str
     constants: Mapping[str, str] = field(hash=False)
     substitutions: Mapping[str, str] = field(hash=False)
+    intersphinx: tuple[str, ...] = ()  # inventories of other projects (never fetched)
 
     @property
     def source_dir(self) -> Path:
@@ -114,7 +115,15 @@ def load_project(path: Path) -> Project:
         name=str(name),
         constants=_string_table(config, "constants", config_file),
         substitutions=_string_table(config, "substitutions", config_file),
+        intersphinx=tuple(str(url) for url in _list(config, "intersphinx", config_file)),
     )
+
+
+def _list(config: dict[str, Any], key: str, config_file: Path) -> list[Any]:
+    value = config.get(key, [])
+    if not isinstance(value, list):
+        raise ProjectError(f"{config_file}: {key} must be a list", config_file)
+    return value
 
 
 def _string_table(config: dict[str, Any], key: str, config_file: Path) -> Mapping[str, str]:
