@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from harness.config import ConfigError, read_project_config
-from harness.diagnostics import Diagnostic, Severity
+from harness.diagnostics import Diagnostic, Severity, chosen
 from harness.procedures.manifest import DEFAULT_CACHE_DIR, Printout, WarmPath
 
 if TYPE_CHECKING:  # docutils and rich load only when pages are read (not on a warm run)
@@ -293,16 +293,29 @@ def _report_check(diff: str, command: str, out_dir: Path, summary: str) -> int:
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="text: one `path:line:col: CODE message` a line; json: one object.",
+    help="text: one `path:line:col: CODE severity: message` a line; json: one object.",
 )
 @click.option(
     "--codes", is_flag=True, help="List every diagnostic code and its meaning, then exit."
+)
+@click.option(
+    "--select",
+    metavar="CODES",
+    default="",
+    help="Only these codes, comma-separated; a prefix selects a group (DH1: DH101-DH199).",
+)
+@click.option("--ignore", metavar="CODES", default="", help="Leave out these codes (or prefixes).")
+@click.option(
+    "--notices", is_flag=True, help="Also show notices (info), such as duplicate-target notes."
 )
 @reading_options
 def lint(
     docs: Path | None,
     output_format: str,
     codes: bool,
+    select: str,
+    ignore: str,
+    notices: bool,
     jobs: int,
     cache_dir: Path | None,
     no_cache: bool,
@@ -316,8 +329,12 @@ def lint(
     procedures).
 
     \b
+    Notices (info severity) are left out unless --notices or --select names
+    them; --select and --ignore take codes or prefixes, comma-separated.
+
+    \b
     Exit codes:
-      0  no errors (warnings and notes allowed)
+      0  no errors among the diagnostics shown (warnings and notices allowed)
       1  at least one error-severity diagnostic
       2  could not run (no snooty.toml, unreadable files)
     """
@@ -333,7 +350,7 @@ def lint(
         extraction = _read_project(docs or _setting("docs"), Reading(jobs, cache_dir, no_cache))
     except (ProjectError, UsageProblem, OSError) as error:
         return _fail(str(error))
-    diagnostics = _diagnostics(extraction)
+    diagnostics = chosen(_diagnostics(extraction), select.split(","), ignore.split(","), notices)
     errors = _count(diagnostics, Severity.ERROR)
     warnings = _count(diagnostics, Severity.WARNING)
     if output_format == "json":
