@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from test_report_fixtures import (
@@ -40,7 +41,8 @@ def test_features_are_pages_and_point_at_the_doc_files() -> None:
 
 def test_statuses_map_to_cucumber_words() -> None:
     steps = _scenario(render_cucumber(seed_result()), "Terminate Realm Sync")["steps"]
-    assert [s["result"]["status"] for s in steps] == ["passed", "pending", *["passed"] * 4]
+    # ui-only maps to passed (a passing run must not read "0 passed"); its output says what it is
+    assert [s["result"]["status"] for s in steps] == ["passed"] * 6
     assert steps[1]["output"][0].startswith("UI only: no Admin API call can observe this step.")
     assert steps[2]["result"]["duration"] == 113_000_000  # 52 ms + 61 ms, in nanoseconds
 
@@ -52,6 +54,14 @@ def test_unbound_steps_are_present_as_undefined() -> None:
     assert [(s["name"], s["line"]) for s in undefined] == [(PARTITION_SENTENCE, 44)]
     assert "catalog.toml" in undefined[0]["result"]["error_message"]
     assert [s["result"]["status"] for s in steps[3:]] == ["skipped"] * 6
+
+
+def test_unbound_steps_are_skipped_when_the_run_allowed_them() -> None:
+    result = unbound_result()
+    allowed = replace(result, run=replace(result.run, allow_unbound=True))
+    steps = _scenario(render_cucumber(allowed), "Re-enable Realm Sync")["steps"]
+    statuses = [s["result"]["status"] for s in steps]
+    assert "undefined" not in statuses and statuses[2] == "skipped"
 
 
 def test_a_failed_step_carries_its_error() -> None:

@@ -85,21 +85,26 @@ def test_renamed_button_fails_naming_page_and_line_66(project: Project) -> None:
     assert next(s["status"] for s in _steps(project, "Terminate Realm Sync")) == "unbound"
 
 
-def test_product_with_sync_terminated_fails_at_first_failing_check(
+def test_failed_precondition_skips_every_step_that_would_change_the_app(
     project: Project, emulator_with: Callable[..., Emulator]
 ) -> None:
     emulator = emulator_with(sync_terminated=True)
     done = project.docharness("run", "--live", "--api-url", emulator.url, "-k", "terminate")
     assert done.code == 1, done.output
-    assert f"{SEED}:71: failed" in done.stdout
-    statuses = [(s["line"], s["status"]) for s in _steps(project, "Terminate Realm Sync")]
+    procedure = _procedure(project, "Terminate Realm Sync")
+    precondition = procedure["preconditions"][0]
+    assert precondition["status"] == "failed" and "sync state is ''" in precondition["error"]
+    assert f"{SEED}:66: failed" in done.stdout  # preconditions stand at the first step's line
+    statuses = [(s["line"], s["status"]) for s in procedure["steps"]]
     assert statuses == [
         (66, "ui-only"),
-        (71, "failed"),
+        (71, "skipped"),
         (78, "skipped"),
         (84, "skipped"),
         (90, "skipped"),
     ]
+    assert "would change the app" in procedure["steps"][1]["reason"]
+    assert not [c for s in procedure["steps"] for c in s["calls"] if c["method"] != "GET"]
     assert "Traceback" not in done.output
 
 
