@@ -17,6 +17,7 @@ from harness.emulator import (
     DEFAULT_PRIVATE_KEY,
     DEFAULT_PUBLIC_KEY,
     Emulator,
+    Faults,
 )
 from harness.emulator.contract import load_spec, validate_interaction
 from harness.emulator.deviations import DEVIATIONS
@@ -56,6 +57,14 @@ def pulled(http: httpx.Client) -> dict[str, Any]:
     return config
 
 
+def deploy(http: httpx.Client, draft_id: str) -> None:
+    deployment = http.post(f"{APP}/drafts/{draft_id}/deployment").json()
+    for _ in range(10):
+        if http.get(f"{APP}/deployments/{deployment['_id']}").json()["status"] == "successful":
+            return
+    raise AssertionError("the deployment did not succeed")
+
+
 def service_id(http: httpx.Client) -> str:
     return str(http.get(f"{APP}/services").json()[0]["_id"])
 
@@ -80,9 +89,7 @@ def test_with_a_draft_a_change_waits_for_the_deployment(http: httpx.Client) -> N
     assert pulled(http)["functions"] == [], "pull shows the deployed app only"
     diff = http.get(f"{APP}/drafts/{draft['_id']}/diff").json()["diffs"]
     assert len(diff) == 1 and "functions.json" in diff[0] and "hello" in diff[0]
-    deployment = http.post(f"{APP}/drafts/{draft['_id']}/deployment").json()
-    while http.get(f"{APP}/deployments/{deployment['_id']}").json()["status"] != "successful":
-        pass
+    deploy(http, draft["_id"])
     assert [f["name"] for f in pulled(http)["functions"]] == ["hello"]
 
 
@@ -114,6 +121,29 @@ def test_items_update_replace_act_and_delete(http: httpx.Client) -> None:
     assert gone.status_code == 404 and gone.json()["error_code"] == "ApiKeyNotFound"
 
 
+def test_a_redeploy_brings_back_what_a_deployment_deployed(
+    http: httpx.Client, emulator: Emulator
+) -> None:
+    created = http.post(f"{APP}/values", json=VALUE).json()
+    with_value = http.get(f"{APP}/deployments").json()[0]["_id"]
+    http.delete(f"{APP}/values/{created['_id']}")
+    assert names(http.get(f"{APP}/values")) == []
+    assert http.post(f"{APP}/deployments/{with_value}/redeploy").status_code == 204
+    assert names(http.get(f"{APP}/values")) == ["answer"]
+    assert http.get(f"{APP}/deployments").json()[0]["status"] == "successful"
+
+
+def test_only_a_successful_deployment_is_redeployed(http: httpx.Client, emulator: Emulator) -> None:
+    emulator.reset(Faults(fail_deploys="broken"))
+    http.post(f"{APP}/values", json=VALUE)
+    failed = http.get(f"{APP}/deployments").json()[0]
+    assert failed["status"] == "failed"
+    answer = http.post(f"{APP}/deployments/{failed['_id']}/redeploy")
+    assert answer.status_code == 400 and answer.json()["error_code"] == "InvalidDeployment"
+    missing = http.post(f"{APP}/deployments/{'0' * 24}/redeploy")
+    assert missing.status_code == 404
+
+
 def test_children_of_a_missing_parent_are_not_found(http: httpx.Client) -> None:
     answer = http.get(f"{APP}/services/{'0' * 24}/rules")
     assert answer.status_code == 404 and answer.json()["error_code"] == "ServiceNotFound"
@@ -129,6 +159,43 @@ def test_required_query_parameters_are_required(http: httpx.Client) -> None:
     assert http.get(f"{APP}/metrics").status_code == 400
     query = {"start": "2024-01-01T00:00:00Z", "end": "2024-01-02T00:00:00Z", "granularity": "P1D"}
     assert http.get(f"{APP}/metrics", params=query).status_code == 200
+
+
+# -- hosting assets ---------------------------------------------------------------------------
+
+ASSETS = f"{APP}/hosting/assets"
+PAGE = {"path": "/index.html"}
+UPLOAD = {"meta": {"path": "/index.html", "attrs": []}, "file": "<h1>hi</h1>"}
+
+
+def test_an_upload_in_a_draft_is_listed_as_an_added_file(http: httpx.Client) -> None:
+    draft = http.post(f"{APP}/drafts").json()
+    assert http.put(f"{ASSETS}/asset", params=PAGE, json=UPLOAD).status_code == 204
+    diff = http.get(f"{APP}/drafts/{draft['_id']}/diff").json()
+    assert diff["hosting_files_diff"] == {"added": ["/index.html"], "deleted": [], "modified": []}
+    assert diff["diffs"] == []
+    deploy(http, draft["_id"])
+    meta = http.get(f"{ASSETS}/asset", params=PAGE).json()
+    assert meta["size"] == 11 and meta["hash"] == "8097d38e49cc85c6e16e47e447a12142"
+
+
+def test_assets_move_copy_and_take_attributes(http: httpx.Client) -> None:
+    http.put(f"{ASSETS}/asset", params=PAGE, json=UPLOAD)
+    attributes = [{"name": "Content-Type", "value": "text/html"}]
+    http.patch(f"{ASSETS}/asset", params=PAGE, json={"attributes": attributes})
+    assert http.get(f"{ASSETS}/asset", params=PAGE).json()["attrs"] == attributes
+    http.post(ASSETS, json={"copy_from": "/index.html", "copy_to": "/a.html"})
+    http.post(ASSETS, json={"move_from": "/a.html", "move_to": "/b.html"})
+    assert [a["path"] for a in http.get(ASSETS).json()] == ["/b.html", "/index.html"]
+    assert [a["path"] for a in http.get(ASSETS, params={"prefix": "/b"}).json()] == ["/b.html"]
+    gone = http.get(f"{ASSETS}/asset", params={"path": "/a.html"})
+    assert gone.status_code == 404 and gone.json()["error_code"] == "AssetNotFound"
+
+
+@pytest.mark.parametrize("path", ["index.html", "/a/../../etc", "//x", ""])
+def test_asset_paths_are_checked(http: httpx.Client, path: str) -> None:
+    answer = http.put(f"{ASSETS}/asset", params={"path": path}, json=UPLOAD)
+    assert answer.status_code == 400 and answer.json()["error_code"] == "BadRequest"
 
 
 # -- pull and push ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from harness.emulator.errors import ApiError
-from harness.emulator.syncconfig import apply_config_patch, config_diff
+from harness.emulator.syncconfig import apply_config_patch, document_diff
 
 ENABLED = {
     "state": "enabled",
@@ -42,7 +42,7 @@ def test_terminating_keeps_nothing_of_the_sync_settings(
 
 @given(config=st.dictionaries(st.text(max_size=8), json_values, max_size=5))
 def test_an_unchanged_config_has_no_diff(config: dict[str, Any]) -> None:
-    assert config_diff("mongodb-atlas", config, dict(config)) == []
+    assert document_diff("data_sources/mongodb-atlas/config.json", config, dict(config)) == []
 
 
 def test_the_input_is_never_modified() -> None:

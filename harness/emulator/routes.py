@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
-from harness.emulator import generic
+from harness.emulator import generic, hosting
 from harness.emulator.errors import ApiError
 from harness.emulator.openapi import GENERIC_KINDS, Operation, operations, problems
 from harness.emulator.state import HEALTHY, Faults, Store
@@ -370,6 +370,54 @@ def _get_deployment(call: Call) -> tuple[int, Any]:
     return 200, call.store.get_deployment(*_app(call), call.params["deploymentId"])
 
 
+def _list_assets(call: Call) -> tuple[int, Any]:
+    assets = call.store.read(call.user_id, *_app(call), hosting.ASSETS) or {}
+    return 200, hosting.listing(assets, call.query.get("prefix", ""))
+
+
+def _get_asset(call: Call) -> tuple[int, Any]:
+    assets = call.store.read(call.user_id, *_app(call), hosting.ASSETS) or {}
+    return 200, dict(hosting.get(assets, _asset_path(call)))
+
+
+def _upload_asset(call: Call) -> tuple[int, Any]:
+    body, path, now = _object_body(call), _asset_path(call), call.store.tick()
+    app_id = call.params["appId"]
+    _change_assets(call, lambda assets: hosting.upload(assets, path, body, app_id, now))
+    return 204, None
+
+
+def _update_asset(call: Call) -> tuple[int, Any]:
+    body, path = _object_body(call), _asset_path(call)
+    _change_assets(call, lambda assets: hosting.set_attributes(assets, path, body))
+    return 204, None
+
+
+def _move_asset(call: Call) -> tuple[int, Any]:
+    body = _object_body(call)
+    _change_assets(call, lambda assets: hosting.move_or_copy(assets, body))
+    return 204, None
+
+
+def _asset_path(call: Call) -> str:
+    path = call.query.get("path")
+    if not path:
+        raise ApiError(400, "the query parameter path is required", "BadRequest")
+    return path
+
+
+def _change_assets(call: Call, change: Callable[[Mapping[str, Any]], Any]) -> None:
+    def update(current: Any) -> tuple[Any, Any]:
+        return change(current or {}), None
+
+    call.store.change(call.user_id, *_app(call), hosting.ASSETS, update)
+
+
+def _redeploy(call: Call) -> tuple[int, Any]:
+    call.store.redeploy(call.user_id, *_app(call), call.params["deploymentId"])
+    return 204, None
+
+
 def _app(call: Call) -> tuple[str, str]:
     return call.params["groupId"], call.params["appId"]
 
@@ -391,7 +439,13 @@ _HAND_WRITTEN: Mapping[str, Handler] = {
     f"POST {APP}/drafts/{{draftId}}/deployment": _deploy_draft,
     f"GET {APP}/deployments": _list_deployments,
     f"GET {APP}/deployments/{{deploymentId}}": _get_deployment,
+    f"POST {APP}/deployments/{{deploymentId}}/redeploy": _redeploy,
     f"GET {APP}/pull": _pull,
+    f"GET {APP}/hosting/assets": _list_assets,
+    f"POST {APP}/hosting/assets": _move_asset,
+    f"GET {APP}/hosting/assets/asset": _get_asset,
+    f"PUT {APP}/hosting/assets/asset": _upload_asset,
+    f"PATCH {APP}/hosting/assets/asset": _update_asset,
     f"PATCH {APP}/push": _push,
 }
 _AUTH: Mapping[str, Auth] = {

@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Literal
 
+from harness.emulator import hosting
 from harness.emulator.appconfig import from_config, to_config
 from harness.emulator.errors import ApiError
 from harness.emulator.openapi import resources
@@ -124,6 +125,7 @@ class Deployment:
     draft_id: str = ""
     name: str = ""
     status_error_message: str = ""
+    deployed: Documents | None = None  # every document once it succeeded, for redeploys
 
     def to_json(self, app_id: str) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -199,6 +201,7 @@ class Store:
                     outcome="successful",
                     changes={},
                     draft_id=first_draft_id,
+                    deployed=copy.deepcopy(self._docs),
                 )
             ]
 
@@ -368,6 +371,11 @@ class Store:
             view = {**self._docs, **(draft.changes if draft is not None else {})}
             self._write_many(user_id, from_config(config, view, self._new_id))
 
+    def tick(self) -> int:
+        """A timestamp from the store's logical clock (deterministic across runs)."""
+        with self._lock:
+            return self._tick()
+
     def new_id(self) -> str:
         with self._lock:
             return self._new_id()
@@ -422,12 +430,12 @@ class Store:
             draft = self._own_draft(user_id, draft_id)
             diffs: list[str] = []
             for key, document in sorted(draft.changes.items()):
-                before = self._docs.get(key)
-                diffs.extend(document_diff(self._file_name(key), before, document))
-            return {
-                "diffs": diffs,
-                "hosting_files_diff": {"added": [], "deleted": [], "modified": []},
-            }
+                if key != hosting.ASSETS:
+                    before = self._docs.get(key)
+                    diffs.extend(document_diff(self._file_name(key), before, document))
+            assets = draft.changes.get(hosting.ASSETS, self._docs.get(hosting.ASSETS))
+            files = hosting.files_diff(self._docs.get(hosting.ASSETS) or {}, assets or {})
+            return {"diffs": diffs, "hosting_files_diff": files}
 
     def deploy_draft(
         self, user_id: str, group_id: str, app_id: str, draft_id: str, name: str
@@ -451,6 +459,25 @@ class Store:
         with self._lock:
             newest = reversed(self._deployments[-DEPLOYMENT_LIST_LIMIT:])
             return [d.to_json(DEFAULT_APP_ID) for d in newest]
+
+    def redeploy(self, user_id: str, group_id: str, app_id: str, deployment_id: str) -> None:
+        """Deploy again what a successful deployment left deployed (a new deployment)."""
+        self._check_app(group_id, app_id)
+        with self._lock:
+            old = next((d for d in self._deployments if d.id == deployment_id), None)
+            if old is None:
+                raise ApiError(404, "deployment not found", "DeploymentNotFound")
+            if old.deployed is None:
+                raise ApiError(
+                    400,
+                    f"deployment {deployment_id} is {old.status}: only a successful "
+                    "deployment can be redeployed",
+                    "InvalidDeployment",
+                )
+            changes = {key: None for key in self._docs if key not in old.deployed}
+            changes.update({k: v for k, v in old.deployed.items() if self._docs.get(k) != v})
+            deployment = self._new_deployment(user_id, changes, origin="API", draft_id="")
+            self._deployments.append(self._settle_at_once(deployment))
 
     def get_deployment(self, group_id: str, app_id: str, deployment_id: str) -> dict[str, Any]:
         """The deployment, moved on one step: each look is one tick of the deploy worker."""
@@ -583,7 +610,7 @@ class Store:
                 deployment, status="failed", status_error_message=self.faults.fail_deploys
             )
         _apply(self._docs, deployment.changes)
-        return replace(deployment, status="successful")
+        return replace(deployment, status="successful", deployed=copy.deepcopy(self._docs))
 
 
 def config_key(service_id: str) -> str:

@@ -65,13 +65,6 @@ def apply_config_patch(current: Mapping[str, Any], patch: Mapping[str, Any]) -> 
     return result
 
 
-def config_diff(
-    service_name: str, before: Mapping[str, Any], after: Mapping[str, Any]
-) -> list[str]:
-    """One unified diff of the service's config file, as the drafts diff endpoint lists them."""
-    return document_diff(f"data_sources/{service_name}/config.json", before, after)
-
-
 def document_diff(name: str, before: Any, after: Any) -> list[str]:
     """One unified diff of a configuration file (absent = empty), or none if unchanged."""
     lines = difflib.unified_diff(
