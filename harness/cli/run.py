@@ -204,6 +204,7 @@ def _pytest_args(options: RunOptions, paths: list[str], results_path: Path) -> l
     args = [*paths, "-p", "no:cacheprovider", f"--docharness-mode={options.mode}"]
     args += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
     args += [f"--docharness-results={results_path}", f"--deploy-timeout={options.deploy_timeout}"]
+    args.append("--docharness-no-reports")  # written below, with errors reported our way
     if options.mode != "replay" and not options.api_url:
         args.append("--docharness-emulator")
     if options.api_url:

@@ -60,10 +60,26 @@ def _is_generated(file_path: Path) -> bool:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Write results.json and the reports when scenarios ran (an xdist worker hands them on)."""
-    if SETTINGS in session.config.stash:
-        from harness.plugin.gather import pytest_sessionfinish as gather_results
+    config = session.config
+    if SETTINGS not in config.stash:
+        return
+    from harness.plugin.gather import pytest_sessionfinish as gather_results
 
-        gather_results(session, exitstatus)
+    gather_results(session, exitstatus)
+    results = config.stash[SETTINGS].results_path
+    worker = hasattr(config, "workeroutput")
+    if worker or config.getoption("docharness_no_reports") or not results.is_file():
+        return
+    from harness.report import ReportError, write_reports
+    from harness.results import ResultsError, load
+
+    try:
+        write_reports(load(results), results.parent)
+    except (ResultsError, ReportError, OSError) as error:
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"docharness: error: cannot write the reports: {error}", red=True)
+        session.exitstatus = pytest.ExitCode.USAGE_ERROR
 
 
 @pytest.hookimpl(optionalhook=True)

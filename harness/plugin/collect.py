@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pytest_bdd.exceptions import GherkinParseError
 from pytest_bdd.feature import get_feature
 from pytest_bdd.scenario import scenario as bdd_scenario
 from pytest_bdd.scenario import scenario_wrapper_template_registry
@@ -35,7 +36,12 @@ class FeatureModule(pytest.Module):
     def _getobj(self) -> types.ModuleType:
         module = types.ModuleType(f"docharness_feature_{self.path.stem}")
         module.__file__ = str(self.path)
-        feature = get_feature(str(self.path.parent), self.path.name)
+        try:
+            feature = get_feature(str(self.path.parent), self.path.name)
+        except GherkinParseError as error:  # a user's edit: one line, not a traceback
+            where = f"{relative(self.path)}:{error.line}"
+            message = f"{where}: not valid Gherkin: {error.line_content.strip()}"
+            raise self.CollectError(message) from None
         for index, (name, templated) in enumerate(feature.scenarios.items()):
             test = bdd_scenario(str(self.path), name, features_base_dir=str(self.path.parent))(
                 _conclude

@@ -48,6 +48,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--docharness-results", default="", help="results JSON path")
     group.addoption(
+        "--docharness-no-reports",
+        action="store_true",
+        help="write results.json only, not the HTML, JUnit and cucumber reports beside it",
+    )
+    group.addoption(
         "--docharness-shard",
         default="",
         metavar="K/N",

@@ -35,7 +35,10 @@ def _perform(run: ScenarioRun, feature_line: int) -> None:
     try:
         run.perform(ref)
     except StepFailure as failure:
-        pytest.fail(str(failure), pytrace=False)
+        message = str(failure)
+    else:
+        return
+    pytest.fail(message, pytrace=False)  # outside the except: the reason is shown once
 
 
 def pytest_bdd_before_step(request: pytest.FixtureRequest, step: Any, **_: Any) -> None:
