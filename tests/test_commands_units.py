@@ -456,3 +456,25 @@ def test_plan_operations_are_spec_requests(spec: SpecIndex) -> None:
     pull = plan_operations(translate("appservices pull --remote=app-x"), spec)
     assert pull[-1].template == "/groups/{groupId}/apps/{appId}/pull"
     assert plan_operations(translate("realm-cli pull --bogus"), spec) == ()
+
+
+def test_output_block_compared_with_an_answer() -> None:
+    from harness.commands.output import output_mismatches
+
+    shown = '{\n  "access_token": "<access_token>",\n  "user_id": "<user_id>",\n  ...\n}'
+    assert output_mismatches(shown, {"access_token": "t", "user_id": "u", "extra": 1}) == []
+    assert output_mismatches(shown, {"access_token": "secret-t"}) == [
+        "$.user_id: shown on the page, missing from the answer"
+    ]
+    state = '{"state": "enabled", "count": <Number>, "items": [{"name": "a"}]}'
+    answer = {"state": "enabled", "count": 3, "items": [{"name": "b"}, {"name": "a"}]}
+    assert output_mismatches(state, answer) == []
+    assert output_mismatches(state, {**answer, "state": "disabled"}) == [
+        "$.state: the page shows 'enabled', the answer has another value"
+    ]
+    assert output_mismatches(state, {**answer, "items": [{"name": "b"}]}) == [
+        "$.items[0]: no item of the answer matches the page's item"
+    ]
+    assert output_mismatches("Successfully pushed", {}) is None
+    loose = '{"on": true|false, "when": { <JSON Expression> }, "n": <Number>}'
+    assert output_mismatches(loose, {"on": False, "when": {"%%true": 1}, "n": 1}) == []

@@ -14,7 +14,7 @@ import functools
 import json
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import PurePosixPath
@@ -49,7 +49,9 @@ class JsonBlock:
         return self.error is None
 
 
-def parse_json_block(text: str, values: Mapping[str, str] | None = None) -> JsonBlock:
+def parse_json_block(
+    text: str, values: Mapping[str, str] | None = None, *, keep_placeholders: bool = False
+) -> JsonBlock:
     """``text`` as JSON once placeholders are filled and ``...`` (the unchanged rest) is left out.
 
     A placeholder with a run value gets it. One without stays as written
@@ -57,9 +59,11 @@ def parse_json_block(text: str, values: Mapping[str, str] | None = None) -> Json
     names (``<Boolean>`` -> ``true``, see ``placeholders.toml``). Members shown
     without their braces (``"hosting": {...}``) are read as an object. Comments
     and other non-JSON stay errors: the reader could not paste them either.
+    With ``keep_placeholders`` every placeholder becomes a string of itself
+    instead (to compare a shown output with an answer, any value matching it).
     """
     filled, _ = fill(text, values or {})
-    filled = _fill_value_placeholders(filled)
+    filled = _fill_value_placeholders(filled, json.dumps if keep_placeholders else json_standin)
     # Lines keep their place (an ellipsis line becomes empty), so an error's line is the doc's.
     cleaned = _ELLIPSIS_ITEM.sub("", _ELLIPSIS_LINE.sub("", filled))
     if cleaned != filled:  # a comma that stood before the left-out rest
@@ -75,7 +79,7 @@ def parse_json_block(text: str, values: Mapping[str, str] | None = None) -> Json
         return JsonBlock(None, error.msg, error.lineno - 1, error.colno - 1)
 
 
-def _fill_value_placeholders(text: str) -> str:
+def _fill_value_placeholders(text: str, standin: Callable[[str], str]) -> str:
     """``text`` with each ``<placeholder>`` or ``true|false`` outside a JSON string filled."""
     out: list[str] = []
     in_string = False
@@ -90,7 +94,8 @@ def _fill_value_placeholders(text: str) -> str:
             elif char == '"':
                 in_string = False
         elif match := _OBJECT_PLACEHOLDER.match(text, index):
-            out.append("{}")
+            inner = match.group().strip("{} \t\n")
+            out.append(standin(inner) if standin is json.dumps else "{}")
             index = match.end()
             continue
         elif match := _CHOICE_PLACEHOLDER.match(text, index):
@@ -101,7 +106,7 @@ def _fill_value_placeholders(text: str) -> str:
             in_string = True
             out.append(char)
         elif match := _VALUE_PLACEHOLDER.match(text, index):
-            out.append(json_standin(match.group()))
+            out.append(standin(match.group()))
             index = match.end()
             continue
         else:
