@@ -184,10 +184,12 @@ def sweep_generic(http: httpx.Client, auth: dict[str, str], service_id: str) -> 
     its request schema accepts; then once more for an item that does not exist."""
     ids = {"groupId": DEFAULT_GROUP_ID, "appId": DEFAULT_APP_ID, "serviceId": service_id}
     generic = [op for op in served_operations() if op.kind in GENERIC_KINDS]
-    ordered = sorted(generic, key=lambda o: (_ORDER[o.kind], o.template.count("/"), o.label))
-    ordered[-len([o for o in ordered if o.kind in ("delete", "clear")]) :] = sorted(
-        (o for o in ordered if o.kind in ("delete", "clear")), key=lambda o: -o.template.count("/")
-    )
+
+    def order(op: Operation) -> tuple[int, int, str]:
+        depth = op.template.count("/")  # parents first; deleted last, children before them
+        return _ORDER[op.kind], -depth if op.kind in ("delete", "clear") else depth, op.label
+
+    ordered = sorted(generic, key=order)
     for op in ordered:
         body = least(op.request_schema) if op.request_schema is not None else None
         body = _BODIES.get(op.label, body)

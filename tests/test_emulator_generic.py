@@ -342,3 +342,20 @@ def test_the_hand_written_list_in_data_matches_the_code() -> None:
 def test_the_vendored_spec_is_the_shared_one(shared_dir: Path) -> None:
     shared = shared_dir / "openapi" / "admin-v3.yaml"
     assert SPEC_PATH.read_bytes() == shared.read_bytes(), "refresh harness/emulator/admin-v3.yaml"
+
+
+def test_an_emulator_bug_still_answers_in_the_error_shape(
+    http: httpx.Client, emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fault inside the emulator (simulated here) is a JSON 500, never a plain-text one."""
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(emulator.store, "pull", broken)
+    answer = http.get(f"{APP}/pull")
+    assert answer.status_code == 500
+    assert answer.json() == {
+        "error": "the emulator failed: RuntimeError",
+        "error_code": "InternalServerError",
+    }
