@@ -22,6 +22,8 @@ from harness.commands.jsonedit import (
     parse_json_block,
 )
 from harness.commands.lint import block_problems, lint_code
+from harness.commands.match import RequestMatch, match_request, plan_operations
+from harness.commands.output import output_mismatches
 from harness.commands.placeholders import Placeholder, fill, find_placeholders
 from harness.commands.problems import Problem
 
@@ -35,6 +37,7 @@ __all__ = [
     "JsonBlock",
     "Placeholder",
     "Problem",
+    "RequestMatch",
     "ResolvedRequest",
     "apply_edit",
     "apply_to_pull",
@@ -44,10 +47,13 @@ __all__ = [
     "find_placeholders",
     "lint_code",
     "locate",
+    "match_request",
     "merge",
+    "output_mismatches",
     "parse_cli",
     "parse_curls",
     "parse_json_block",
+    "plan_operations",
     "resolve",
     "translate",
 ]

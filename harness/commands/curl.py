@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from harness.commands import codes
@@ -22,7 +23,9 @@ from harness.commands.checks import (
 from harness.commands.placeholders import Placeholder, fill, find_placeholders, value_key
 from harness.commands.problems import Problem
 from harness.commands.shell import Command, split_commands
-from harness.commands.spec import Operation
+
+if TYPE_CHECKING:
+    from harness.commands.spec import Operation
 
 # curl's options that take a value (the ones docs use; the rest of curl's options are flags).
 _WITH_VALUE = frozenset(

@@ -4,6 +4,7 @@ or an external call, with the problems a docs writer should fix."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from harness.commands import codes
 from harness.commands.cli import CliPlan
@@ -11,7 +12,9 @@ from harness.commands.curl import CurlRequest
 from harness.commands.external import Destination, classify_url, hosts
 from harness.commands.jsonedit import parse_json_block
 from harness.commands.problems import Problem
-from harness.commands.spec import Operation, SpecIndex
+
+if TYPE_CHECKING:
+    from harness.commands.spec import Operation, SpecIndex
 
 
 @dataclass(frozen=True)
