@@ -188,3 +188,62 @@ operation = "deploy_draft"
     in_ui = bind(catalog, 'click "Save".', "action", frozenset({"tab:ui"}))
     assert isinstance(in_cli, Bound) and in_cli.entry.id == "save-in-cli-tab"
     assert isinstance(in_ui, Bound) and in_ui.entry.id == "save-anywhere"
+
+
+TERMINATED = (
+    "you have now terminated Realm Sync and should get a green notification bar on the top of "
+    'the "Sync" page that states that your deployment was successful.'
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "claimed"),
+    [
+        (
+            TERMINATED.replace("terminated Realm Sync", "paused Realm Sync: it is not terminated,"),
+            '"not", "paused"',
+        ),
+        (TERMINATED.replace("a green notification", "a red notification"), '"red"'),
+        (
+            TERMINATED.replace("was successful.", "was successful, but Sync never stopped."),
+            '"never", "stopped"',
+        ),
+        (
+            TERMINATED.replace("terminated Realm Sync", "terminated and disabled Realm Sync"),
+            '"disabled"',
+        ),
+    ],
+)
+def test_an_outcome_claiming_another_state_or_a_negation_is_unbound(
+    text: str, claimed: str
+) -> None:
+    binding = bind(load_catalog(), text, "outcome")
+    assert isinstance(binding, Unbound)
+    assert f"the outcome claims {claimed}, which no catalog entry checks" in binding.reason
+
+
+def test_the_outcome_as_written_binds_to_its_entry() -> None:
+    binding = bind(load_catalog(), TERMINATED, "outcome")
+    assert isinstance(binding, Bound) and binding.entry.id == "sync-terminated-and-deployed"
+
+
+def test_claim_words_apply_to_outcomes_only() -> None:
+    # "red" names the button's colour here, not a state the step claims
+    action = 'in the "Sync" tab of the UI, click the red "Terminate Sync" button.'
+    assert isinstance(bind(load_catalog(), action, "action"), Bound)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[claims]\nwords = ["on"]\n[[step]]\nid = "a"\nkind = "outcome"\n'
+            'claims = ["off"]\nresult = "ui-only"\n',
+            "x.toml:4: `claims` names off, not in any [claims] words",
+        ),
+        ('[claims]\nwords = "on"\nother = 1\n', "x.toml:1: [claims] holds only `words`"),
+    ],
+)
+def test_claims_mistakes_are_catalog_errors(text: str, message: str) -> None:
+    with pytest.raises(CatalogError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        parse_catalog([("x.toml", text)])
