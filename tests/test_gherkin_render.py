@@ -244,7 +244,7 @@ def test_tags_are_slugified() -> None:
     assert tag("tab", " --node-- ") == "@tab:node"
     doc = document(procedure("p/x", "X", (action("Go.", 1),), labels=("my label",), tab="Node JS"))
     text = render_document(doc) or ""
-    assert "  @id:p/x @label:my-label @tab:Node-JS\n" in text
+    assert "  @id:p/x @label:my-label @tab:node-js\n" in text
     tag_lines = [line for line in text.splitlines() if line.lstrip().startswith("@")]
     assert all(" " not in t for line in tag_lines for t in line.split())
 

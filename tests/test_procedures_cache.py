@@ -369,12 +369,21 @@ def test_inputs_find_includes_in_tables_and_on_the_next_line(tmp_path: Path) -> 
     assert {"source/includes/cell.rst", "source/includes/next.rst", "source/data.csv"} <= paths
 
 
-def test_a_csv_table_from_a_url_is_never_cached(tmp_path: Path) -> None:
+def test_files_a_page_shows_are_inputs_and_a_url_is_not(tmp_path: Path) -> None:
+    """A csv-table URL is never fetched (so nothing but files can change a page); the
+    files a csv-table, literalinclude or figure shows are inputs."""
     root = tmp_path / "docs"
-    page = "Page\n====\n\n.. csv-table::\n   :url: https://example.invalid/x.csv\n"
-    write(root, {"snooty.toml": CONFIG, "source/page.txt": page})
+    page = (
+        "Page\n====\n\n.. csv-table::\n   :url: https://example.invalid/x.csv\n\n"
+        ".. csv-table::\n   :file: /data/t.csv\n\n.. literalinclude:: /code/x.js\n\n"
+        ".. figure:: /images/a.png\n"
+    )
+    write(root, {"snooty.toml": CONFIG, "source/page.txt": page, "source/data/t.csv": "a,b\n"})
     project = load_project(root)
-    assert page_inputs(project, root / "source/page.txt", FileStates()) is None
+    inputs = page_inputs(project, root / "source/page.txt", FileStates())
+    assert inputs is not None
+    names = {Path(path).relative_to(root).as_posix() for path, _state in inputs}
+    assert {"source/data/t.csv", "source/code/x.js", "source/images/a.png"} <= names
 
 
 def test_the_fingerprint_names_the_version_and_docutils() -> None:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from harness.fileio import write_atomic
+from harness.fileio import read_regular, write_atomic
 from harness.gherkin.render import GENERATED_MARK, render_document
 from harness.procedures import Extraction
 
@@ -44,9 +44,22 @@ class WriteResult:
 def feature_path(page: str) -> PurePosixPath:
     """``reference/x`` -> ``reference/x.feature``; a page path must stay inside the folder."""
     relative = PurePosixPath(f"{page}.feature")
-    if relative.is_absolute() or ".." in relative.parts:
+    if not inside(relative):
         raise ValueError(f"page path {page!r} would leave the features folder")
     return relative
+
+
+def inside(relative: PurePosixPath) -> bool:
+    """A relative path that cannot leave the folder it is joined to: no root, no drive,
+    no ``..``, no NUL, no backslash (a separator elsewhere)."""
+    text = relative.as_posix()
+    return not (
+        relative.is_absolute()
+        or ".." in relative.parts
+        or "\\" in text
+        or "\0" in text
+        or (len(text) > 1 and text[1] == ":")
+    )
 
 
 def feature_files(extraction: Extraction) -> tuple[FeatureFile, ...]:
@@ -65,8 +78,12 @@ def write_features(extraction: Extraction, out_dir: Path) -> WriteResult:
     unchanged: list[Path] = []
     refused: list[Path] = []
     wanted = feature_files(extraction)
+    root = out_dir.resolve()
     for feature in wanted:
         target = out_dir / feature.relative_path
+        if not target.resolve().is_relative_to(root):  # a symlinked folder leading out
+            refused.append(target)
+            continue
         data = feature.text.encode("utf-8")
         current = _read(target)
         if current == data:
@@ -78,7 +95,7 @@ def write_features(extraction: Extraction, out_dir: Path) -> WriteResult:
             written.append(target)
     removed = _stale(out_dir, {feature.relative_path for feature in wanted})
     for path in removed:
-        path.unlink()
+        path.unlink(missing_ok=True)  # another extract into the same folder may be first
         _prune_empty_parents(path.parent, out_dir)
     return WriteResult(tuple(written), tuple(unchanged), removed, tuple(refused))
 
@@ -97,19 +114,24 @@ def check_features(extraction: Extraction, out_dir: Path) -> str:
             before = None if current is None else current.decode("utf-8", errors="replace")
             chunks.extend(_diff(target, before, feature.text))
     for path in _stale(out_dir, {feature.relative_path for feature in wanted}):
-        chunks.extend(_diff(path, path.read_bytes().decode("utf-8", errors="replace"), None))
+        stale = _read(path)
+        if stale is not None:
+            chunks.extend(_diff(path, stale.decode("utf-8", errors="replace"), None))
     return "".join(chunks)
 
 
 def is_generated(path: Path) -> bool:
-    """True when the file's first line carries the generated mark."""
-    with path.open("rb") as handle:
-        return handle.read(len(_MARK)) == _MARK
+    """True when the file's first line carries the generated mark (False when it is gone
+    or is not a regular file)."""
+    try:
+        return read_regular(path)[: len(_MARK)] == _MARK
+    except OSError:
+        return False
 
 
 def _read(path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
+        return read_regular(path)
     except FileNotFoundError:
         return None
 
@@ -130,9 +152,12 @@ def _stale(out_dir: Path, wanted: set[PurePosixPath]) -> tuple[Path, ...]:
 
 def _prune_empty_parents(folder: Path, out_dir: Path) -> None:
     """Remove folders a deletion left empty, up to (not including) out_dir."""
-    while folder != out_dir and folder.is_relative_to(out_dir) and not any(folder.iterdir()):
-        folder.rmdir()
-        folder = folder.parent
+    try:
+        while folder != out_dir and folder.is_relative_to(out_dir) and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    except OSError:  # gone already, or refilled by a concurrent extract: leave it
+        return
 
 
 def _diff(path: Path, before: str | None, after: str | None) -> Iterator[str]:

@@ -33,3 +33,9 @@ def step_sentence(step: Step) -> str:
     """The step text as it reads after a Gherkin keyword: one line, with the writer's
     capitalisation ("When Compass deletes ...", never "When compass deletes ...")."""
     return one_line(step.text)
+
+
+def slug(text: str) -> str:
+    """Lowercase letters, digits and single dashes: what an id part a document chose
+    (a tab id) may hold, so that it can never name a path outside its folder."""
+    return re.sub(r"[^a-z0-9]+", "-", re.sub(r"['\u2019]", "", text.lower())).strip("-")

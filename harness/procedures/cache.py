@@ -27,7 +27,7 @@ from pathlib import Path
 import docutils
 
 import harness
-from harness.fileio import write_atomic
+from harness.fileio import read_regular, write_atomic
 from harness.procedures.codec import decode, encode
 from harness.procedures.inputs import FileStates, Input
 from harness.procedures.manifest import DEFAULT_CACHE_DIR as DEFAULT_CACHE_DIR
@@ -90,7 +90,7 @@ class PageCache:
     def load(self, page_file: Path) -> CachedPage | None:
         """The page's cached titles and walk, or None when there is no valid entry."""
         try:
-            data = self.entry_file(page_file).read_bytes()
+            data = read_regular(self.entry_file(page_file))
         except OSError:
             return None
         header, newline, body = data.partition(b"\n")

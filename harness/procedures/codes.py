@@ -13,6 +13,7 @@ DOC_TARGET_MISSING = "DH205"
 DOC_TARGET_WITHOUT_PROCEDURE = "DH206"
 UNRESOLVED_REF = "DH207"
 ORPHAN_PAGE = "DH208"
+PAGE_OUTSIDE = "DH209"
 
 PROCEDURE_CODES: tuple[LintCode, ...] = (
     LintCode(
@@ -45,6 +46,11 @@ PROCEDURE_CODES: tuple[LintCode, ...] = (
         Severity.WARNING,
         "a page no toctree lists, so readers cannot navigate to it (a notice in a project"
         " without source/index.txt, which is a fragment of a larger one)",
+    ),
+    LintCode(
+        PAGE_OUTSIDE,
+        Severity.ERROR,
+        "a page is a symlink to a file outside the docs folder: it is not read",
     ),
 )
 

@@ -32,10 +32,11 @@ _TAB_WIDTH = 8  # as harness.rst.parse reads files
 _INCLUDE = re.compile(
     r"\.\.[ ]+(?:\|[^|]*\|[ ]+)?(?:[\w-]+:)?include[ ]?::(?P<rest>.*)$", re.IGNORECASE
 )
-# docutils' own csv-table (not part of the dialect) reads :file: or fetches :url:.
-_CSV_TABLE = re.compile(r"\.\.[ ]+csv-table[ ]?::", re.IGNORECASE)
+# csv-table :file: and the directives that show a file's contents, or its presence.
 _FILE_OPTION = re.compile(r"^\s*:file:(?P<value>.*)$", re.IGNORECASE)
-_URL_OPTION = re.compile(r"^\s*:url:", re.IGNORECASE)
+_SHOWN_FILE = re.compile(
+    r"\.\.[ ]+(?:literalinclude|input|output|figure|image)[ ]?::(?P<argument>.*)$", re.IGNORECASE
+)
 
 
 class FileStates:
@@ -66,8 +67,8 @@ def _state(path: Path) -> str:
 
 
 def page_inputs(project: Project, page_file: Path, states: FileStates) -> tuple[Input, ...] | None:
-    """Every file the page's extraction depends on, with its state; None when the page
-    depends on something no file state can capture (a csv-table fetching a URL)."""
+    """Every file the page's extraction depends on, with its state (documents never make
+    docharness fetch anything, so files are all there is)."""
     page = page_file.resolve()
     inputs: dict[str, str] = {str(page_file): states.state(page_file)}
     pending = [page]
@@ -78,11 +79,9 @@ def page_inputs(project: Project, page_file: Path, states: FileStates) -> tuple[
             continue
         scanned.add(current)
         lines = _lines(project, current)
-        options = list(_csv_table_options(lines))
-        if any(_URL_OPTION.match(option) for option in options):
-            return None
         arguments = [argument for argument in _include_arguments(lines) if argument]
-        for candidate in _candidates(project, current, arguments, options):
+        arguments += [argument for argument in _file_arguments(lines) if argument]
+        for candidate in _candidates(project, current, arguments):
             inputs[str(candidate)] = states.state(candidate)
         for argument in arguments:
             found = resolve_include(argument, current, project.source_dir)
@@ -100,10 +99,9 @@ def _lines(project: Project, path: Path) -> list[str]:
     return lines
 
 
-def _candidates(
-    project: Project, including: Path, arguments: list[str], options: list[str]
-) -> Iterator[Path]:
-    """Every file name the include ``arguments`` and csv-table ``options`` could use."""
+def _candidates(project: Project, including: Path, arguments: list[str]) -> Iterator[Path]:
+    """Every file name the include (or csv-table, literalinclude, figure) ``arguments``
+    could use."""
     source_dir = project.source_dir
     for argument in arguments:
         if argument.startswith("/"):
@@ -120,10 +118,6 @@ def _candidates(
             yield from giza.files
             # a step may reuse (source:/inherit:) any YAML file next to it
             yield from sorted((source_dir / "includes").glob("*.yaml"))
-    for line in options:
-        option = _FILE_OPTION.match(line)
-        if option is not None and option["value"].strip():
-            yield including.parent / option["value"].strip()
 
 
 def _include_arguments(lines: list[str]) -> Iterator[str]:
@@ -158,13 +152,15 @@ def _block(lines: list[str], index: int, column: int) -> list[str]:
     return found
 
 
-def _csv_table_options(lines: list[str]) -> Iterator[str]:
-    """The option lines of every csv-table directive."""
-    for index, line in enumerate(lines):
-        match = _CSV_TABLE.search(line) if "::" in line else None
-        if match is None:
+def _file_arguments(lines: list[str]) -> Iterator[str]:
+    """Files the page shows: csv-table ``:file:`` options, and the arguments of
+    literalinclude, input/output, figure and image (their contents or presence
+    change the page's steps and diagnostics)."""
+    for line in lines:
+        option = _FILE_OPTION.match(line)
+        if option is not None:
+            yield option["value"].strip()
             continue
-        for option in lines[index + 1 :]:
-            if not option.strip():
-                break
-            yield option
+        match = _SHOWN_FILE.search(line) if "::" in line else None
+        if match is not None:
+            yield match["argument"].strip()

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import harness
-from harness.fileio import write_atomic
+from harness.fileio import read_regular, write_atomic
 
 DEFAULT_CACHE_DIR = ".docharness-cache"  # the page cache's folder; the manifest lives there too
 FORMAT = 1
@@ -78,7 +78,7 @@ class WarmPath:
     def replay(self) -> Printout | None:
         """The stored printout when nothing changed since it was stored, else None."""
         try:
-            stored = json.loads(self.file.read_bytes())
+            stored = json.loads(read_regular(self.file))
             if not isinstance(stored, dict) or stored.get("format") != FORMAT:
                 return None
             if stored.get("fingerprint") != fingerprint():

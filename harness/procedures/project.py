@@ -21,6 +21,7 @@ from harness.procedures.codes import (
     DOC_TARGET_MISSING,
     DOC_TARGET_WITHOUT_PROCEDURE,
     ORPHAN_PAGE,
+    PAGE_OUTSIDE,
     UNRESOLVED_REF,
     severity_of,
 )
@@ -104,6 +105,18 @@ def extract_project(
         problems.update(document.diagnostics)
         problems.update(found)
     problems.update(_reader_checks(project, results))
+    problems.update(
+        Diagnostic(
+            page.relative_to(project.root).as_posix(),
+            1,
+            1,
+            PAGE_OUTSIDE,
+            severity_of(PAGE_OUTSIDE),
+            "this page is a link to a file outside the docs folder: not read",
+            "copy the page into the project instead of linking to it",
+        )
+        for page in project.escaping_pages()
+    )
     return Extraction(
         root=project.root,
         documents=tuple(sorted(documents, key=lambda document: document.page)),
@@ -363,9 +376,11 @@ def _with_ids(page: str, procedures: Sequence[Procedure]) -> tuple[Procedure, ..
     counts: dict[str, int] = {}
     named: list[Procedure] = []
     for procedure in procedures:
+        # Every part a document chose is a slug: ids name cassette files, so a tab id
+        # like "../../x" must not become a path.
         base = f"{page}/{slug(procedure.title) or 'procedure'}"
         if procedure.tab:
-            base = f"{base}/{procedure.tab}"
+            base = f"{base}/{slug(procedure.tab) or 'tab'}"
         counts[base] = counts.get(base, 0) + 1
         identifier = base if counts[base] == 1 else f"{base}-{counts[base]}"
         named.append(dataclasses.replace(procedure, id=identifier))

@@ -25,6 +25,8 @@ UNREADABLE_FILE = "DH002"
 NESTING_TOO_DEEP = "DH003"
 LINE_TOO_LONG = "DH004"
 DUPLICATE_TARGET = "DH005"
+FILE_TOO_LARGE = "DH006"
+PAGE_TOO_SLOW = "DH007"
 UNDECLARED_CONSTANT = "DH101"
 UNDEFINED_SUBSTITUTION = "DH102"
 MISSING_INCLUDE = "DH103"
@@ -34,6 +36,7 @@ UNKNOWN_ROLE = "DH106"
 TAB_WITHOUT_ID = "DH107"
 GIZA_PROBLEM = "DH108"
 MISSING_FILE = "DH109"
+FILE_ACCESS = "DH110"
 
 RST_CODES: tuple[LintCode, ...] = (
     LintCode(
@@ -56,6 +59,17 @@ RST_CODES: tuple[LintCode, ...] = (
         DUPLICATE_TARGET,
         Severity.INFO,
         "docutils notes a repeated section title or link name (a notice: shown with --notices)",
+    ),
+    LintCode(
+        FILE_TOO_LARGE,
+        Severity.ERROR,
+        "a page or include is too large for how deeply it nests (16 MiB flat, less when"
+        " nested): it is not read, which bounds memory",
+    ),
+    LintCode(
+        PAGE_TOO_SLOW,
+        Severity.ERROR,
+        "reading a page took longer than 60 seconds: it is left out (bounds time)",
     ),
     LintCode(UNDECLARED_CONSTANT, Severity.ERROR, "{+name+} is not declared in snooty.toml"),
     LintCode(
@@ -84,5 +98,10 @@ RST_CODES: tuple[LintCode, ...] = (
         Severity.WARNING,
         "a literalinclude, input/output, figure or image file is not in the project (readers"
         " see nothing there; a notice when its whole folder is absent, as in a partial copy)",
+    ),
+    LintCode(
+        FILE_ACCESS,
+        Severity.WARNING,
+        "a csv-table names a URL: documents never make docharness fetch anything",
     ),
 )

@@ -21,6 +21,7 @@ from docutils.statemachine import StringList
 from harness.diagnostics import Severity
 from harness.rst import nodes as snooty
 from harness.rst.codes import (
+    FILE_ACCESS,
     INCLUDE_CYCLE,
     MISSING_FILE,
     MISSING_INCLUDE,
@@ -551,6 +552,57 @@ class ListTable(SnootyDirective):
         return [node]
 
 
+class CsvTable(SnootyDirective):
+    """``csv-table``: docutils' table, but ``:file:`` only from inside the project (read
+    here, like an include) and ``:url:`` never fetched."""
+
+    def run(self) -> list[nodes.Node]:
+        context = self.context
+        source, line = self.where()
+        options = dict(self.options)
+        content = self.content
+        if "url" in options:
+            context.report(
+                FILE_ACCESS,
+                Severity.WARNING,
+                f"csv-table :url: is not fetched: {options.pop('url')}",
+                source,
+                line,
+                hint="keep the data in the project and use :file: or the directive's content",
+            )
+            return []
+        if "file" in options:
+            argument = options.pop("file").strip()
+            including = Path(source) if source else context.project.source_dir
+            target = resolve_include(argument, including, context.project.source_dir)
+            if target is None:
+                context.report(
+                    MISSING_FILE,
+                    missing_severity(argument, including, context.project.source_dir),
+                    f"csv-table file not found in the project: {argument}",
+                    source,
+                    line,
+                    hint="paths starting with / are relative to source/; others to this file",
+                )
+                return []
+            lines, problems = context.read_include(target)
+            context.diagnostics.extend(problems)
+            content = StringList(lines, str(target))
+        known = {k: v for k, v in options.items() if k in tables.CSVTable.option_spec}
+        converted: dict[str, Any] = {}
+        for key, value in known.items():
+            try:
+                converted[key] = tables.CSVTable.option_spec[key](value or None)
+            except (ValueError, TypeError):
+                continue
+        return list(
+            tables.CSVTable(
+                self.name, self.arguments, converted, content, self.lineno,
+                self.content_offset, self.block_text, self.state, self.state_machine,
+            ).run()
+        )  # fmt: skip
+
+
 class _DocutilsListTable(tables.ListTable):  # type: ignore[misc]
     """docutils' list-table, reporting to nowhere: a failure falls back to plain rST."""
 
@@ -616,6 +668,7 @@ SPECIAL: dict[str, type[SnootyDirective]] = {
     "literalinclude": Code,
     "io-code-block": IoCodeBlock,
     "list-table": ListTable,
+    "csv-table": CsvTable,
 }
 
 

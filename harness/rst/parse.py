@@ -14,6 +14,8 @@ import contextlib
 import functools
 import io
 import re
+import signal
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,12 +28,15 @@ from docutils.parsers.rst.languages import en as english
 from docutils.statemachine import StateMachine, string2lines
 
 from harness.diagnostics import Diagnostic, Severity
+from harness.fileio import read_regular
 from harness.rst import nodes as snooty
 from harness.rst.codes import (
     DOCUTILS_MESSAGE,
     DUPLICATE_TARGET,
+    FILE_TOO_LARGE,
     LINE_TOO_LONG,
     NESTING_TOO_DEEP,
+    PAGE_TOO_SLOW,
     UNDEFINED_SUBSTITUTION,
     UNKNOWN_ROLE,
     UNREADABLE_FILE,
@@ -58,6 +63,13 @@ _TAB_WIDTH = 8
 # docutils' own default line limit: some of its inline patterns take time quadratic
 # in a line's length (a 100,000-character line can take minutes).
 LINE_LIMIT = 10_000
+# Bounds on one page. docutils' memory grows with the text times how deep blocks nest
+# (each nested block copies its lines: a 2.2 MB page of nested lists took 2.4 GB), so
+# no file above FILE_BYTES, or whose size times nesting exceeds NESTED_BYTES, is read;
+# and no parse runs past PAGE_SECONDS.
+FILE_BYTES = 16 * 1024 * 1024
+NESTED_BYTES = 64 * 1024 * 1024
+PAGE_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -94,7 +106,9 @@ class _Reader:
         settings.report_level = 5
         settings.halt_level = 5
         settings.warning_stream = io.StringIO()
-        settings.file_insertion_enabled = True
+        # Documents are untrusted: no docutils file or URL insertion (include, raw,
+        # csv-table :file:/:url:); the dialect reads project files itself, confined.
+        settings.file_insertion_enabled = False
         settings.raw_enabled = False
         settings.smart_quotes = False
         settings.pep_references = False
@@ -131,9 +145,20 @@ class _Reader:
         document.reporter.attach_observer(functools.partial(_note_message, context))
         with stack_room(), dialect_lookups(context), self.pool.active():
             try:
-                self.parser.parse("\n".join(lines), document)
+                with time_limit(PAGE_SECONDS):
+                    self.parser.parse("\n".join(lines), document)
             except RecursionError as error:
                 _report_too_deep(error, context)
+            except PageTimeout:
+                document.children = []
+                context.report(
+                    PAGE_TOO_SLOW,
+                    Severity.ERROR,
+                    f"reading this page took longer than {PAGE_SECONDS} seconds: left out",
+                    None,
+                    1,
+                    hint="split the page, or nest fewer lists and directives",
+                )
             self._resolve_substitutions(document, context)
             _report_unknown_roles(document, context)
         del document.snooty
@@ -223,15 +248,29 @@ def include_lines(
 
 
 def read_text(path: Path, relative: str) -> tuple[str, tuple[Diagnostic, ...]]:
-    """A file's text; unreadable or non-UTF-8 files give a diagnostic, not an exception.
-
-    Bad bytes are replaced so that the rest of the page still parses.
+    """A file's text; unreadable, oversized or non-UTF-8 files give a diagnostic, not an
+    exception. Bad bytes are replaced so that the rest of the page still parses.
     """
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except OSError as error:
         reason = error.strerror or type(error).__name__
         return "", (_unreadable(relative, 1, 1, f"cannot read file: {reason}"),)
+    levels = _deepest_indent(data) // 3 + 1  # roughly how deep blocks nest
+    if len(data) > FILE_BYTES or len(data) * levels > NESTED_BYTES:
+        what = f"file of {len(data):,} bytes" + (
+            f" nested {levels} levels deep" if levels > 1 else ""
+        )
+        problem = Diagnostic(
+            path=relative,
+            line=1,
+            column=1,
+            code=FILE_TOO_LARGE,
+            severity=Severity.ERROR,
+            message=f"{what}: more than a page or include may be, so it is not read",
+            hint="split it into smaller pages or includes, or nest fewer lists",
+        )
+        return "", (problem,)
     try:
         return data.decode("utf-8-sig"), ()
     except UnicodeDecodeError as error:
@@ -267,6 +306,43 @@ def clip_long_lines(lines: list[str], path: str) -> tuple[list[str], tuple[Diagn
                 )
             )
     return lines, tuple(problems)
+
+
+def _deepest_indent(data: bytes) -> int:
+    """The deepest indentation of any line (spaces; a tab counts as eight)."""
+    deepest = 0
+    for line in data.expandtabs(_TAB_WIDTH).split(b"\n"):
+        stripped = line.lstrip(b" ")
+        if stripped:
+            deepest = max(deepest, len(line) - len(stripped))
+    return deepest
+
+
+class PageTimeout(BaseException):
+    """Raised inside a parse that ran out of time (a BaseException, so that no handler
+    in docutils mistakes it for a markup problem)."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise PageTimeout in the block after ``seconds`` of wall time. Only the main
+    thread can take signals; elsewhere (and on platforms without timers) no limit."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "setitimer"
+    ):
+        yield
+        return
+
+    def expire(number: int, frame: Any) -> None:
+        raise PageTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _unreadable(path: str, line: int, column: int, message: str) -> Diagnostic:

@@ -65,7 +65,22 @@ class Project:
         return relative.with_suffix("").as_posix()
 
     def pages(self) -> tuple[Path, ...]:
-        """Every page (``source/**/*.txt`` outside ``includes`` folders), sorted."""
+        """Every page (``source/**/*.txt`` outside ``includes`` folders), sorted: regular
+        files inside the project only (see ``escaping_pages``)."""
+        return tuple(path for path in self._candidates() if self.confines(path))
+
+    def escaping_pages(self) -> tuple[Path, ...]:
+        """Pages that are symlinks to files outside the project: never read."""
+        return tuple(path for path in self._candidates() if not self.confines(path))
+
+    def confines(self, path: Path) -> bool:
+        """Whether ``path``, symlinks followed, lies inside the project folder."""
+        try:
+            return path.resolve().is_relative_to(self.root.resolve())
+        except (OSError, RuntimeError):  # a symlink loop
+            return False
+
+    def _candidates(self) -> tuple[Path, ...]:
         source = self.source_dir
         if not source.is_dir():
             return ()

@@ -21,13 +21,11 @@ SPECIAL_DIRECTIVES = frozenset(
         "default-domain", "rubric", "admonition", "note", "warning", "important", "tip",
         "caution", "danger", "example", "seealso", "info", "attention", "hint", "error",
         "list-table", "literalinclude", "code-block", "code", "sourcecode", "input", "output",
-        "io-code-block",
+        "io-code-block", "csv-table",
     }
 )  # fmt: skip
 # docutils' own directives that the snooty spec also lists: docutils' meaning is theirs.
-DOCUTILS_DIRECTIVES = frozenset(
-    {"role", "default-role", "replace", "unicode", "date", "csv-table", "table"}
-)
+DOCUTILS_DIRECTIVES = frozenset({"role", "default-role", "replace", "unicode", "date", "table"})
 
 # Role names with their own behaviour in harness.rst.roles.
 SPECIAL_ROLES = {"guilabel": "guilabel", "abbr": "abbr", "ref": "ref", "doc": "doc", "term": "term"}
