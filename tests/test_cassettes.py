@@ -50,6 +50,32 @@ def test_audit_finds_a_recorded_token(tmp_path: Path) -> None:
     assert "token was recorded" in finding.message
 
 
+def test_audit_finds_an_api_key_left_in_a_login_body(tmp_path: Path) -> None:
+    features, cassettes = _copy(tmp_path)
+    [first, *_] = sorted(cassettes.rglob("*.yaml"))
+    data = yaml.safe_load(first.read_text(encoding="utf-8"))
+    login = data["interactions"][0]["request"]
+    login["body"] = json.dumps({"username": "REDACTED", "apiKey": "ab12cd34-0000-4000-8000-ef56"})
+    first.write_text(yaml.safe_dump(data), encoding="utf-8")
+    findings = audit(features, cassettes)
+    assert [(f.interaction, f.message) for f in findings] == [
+        (1, "a credential was recorded in the request (apiKey)"),
+        (1, "a login body keeps apiKey"),
+    ]
+
+
+def test_audit_finds_a_token_nested_in_an_answer(tmp_path: Path) -> None:
+    features, cassettes = _copy(tmp_path)
+    [first, *_] = sorted(cassettes.rglob("*.yaml"))
+    data = yaml.safe_load(first.read_text(encoding="utf-8"))
+    answer = data["interactions"][-1]["response"]["body"]
+    answer["string"] = json.dumps([{"_id": "x", "meta": {"refresh_token": "eyJreal"}}])
+    first.write_text(yaml.safe_dump(data), encoding="utf-8")
+    [finding] = audit(features, cassettes)
+    assert finding.interaction == len(data["interactions"])
+    assert finding.message == "a token was recorded in the answer ([0].meta.refresh_token)"
+
+
 def test_audit_finds_an_answer_the_spec_forbids(tmp_path: Path, shared_dir: Path) -> None:
     features, cassettes = _copy(tmp_path)
     [first, *_] = sorted(cassettes.rglob("*.yaml"))

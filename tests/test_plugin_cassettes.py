@@ -60,6 +60,16 @@ def test_tokens_in_answers_are_scrubbed_and_length_kept_right() -> None:
     assert scrubber.secrets == {"tok-A", "tok-R"}
 
 
+def test_tokens_nested_anywhere_in_an_answer_are_scrubbed() -> None:
+    scrubber = Scrubber()
+    answer = json.dumps([{"session": {"access_token": "tok-N", "password": "pw"}, "n": 1}])
+    response = {"status": {"code": 200, "message": "OK"}, "body": {"string": answer.encode()}}
+    payload = json.loads(scrubber.response(response)["body"]["string"])
+    assert payload[0]["session"]["access_token"].startswith("REDACTED")
+    assert payload[0]["session"]["password"].startswith("REDACTED") and payload[0]["n"] == 1
+    assert scrubber.secrets == {"tok-N", "pw"}
+
+
 def test_stable_ids_map_target_to_defaults_and_the_rest_in_order() -> None:
     other, another = "c" * 24, "d" * 24
     cassette = {

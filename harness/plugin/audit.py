@@ -11,14 +11,16 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from harness.emulator.contract import load_spec, validate_interaction
 from harness.gherkin import is_generated
 from harness.plugin.cassettes import (
     REDACTED,
-    TOKEN_FIELDS,
+    SECRET_FIELDS,
     CassetteError,
     cassette_path,
+    is_auth_path,
     load_interactions,
 )
 
@@ -56,22 +58,43 @@ def _coverage(features_dir: Path, cassettes_dir: Path) -> Iterator[Finding]:
         yield Finding(str(path), 0, "orphan: no scenario in the features has this id")
 
 
+def _secrets(payload: Any, where: str = "") -> Iterator[str]:
+    """Where a credential field holds a value that is not a placeholder, at any depth."""
+    if isinstance(payload, dict):
+        for key, value in payload.items():
+            here = f"{where}.{key}" if where else str(key)
+            if key in SECRET_FIELDS and isinstance(value, str) and value:
+                if not value.startswith(REDACTED):
+                    yield here
+            else:
+                yield from _secrets(value, here)
+    elif isinstance(payload, list):
+        for index, item in enumerate(payload):
+            yield from _secrets(item, f"{where}[{index}]")
+
+
+def _json(body: bytes | str | None) -> Any:
+    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body or ""
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return None
+
+
 def _credentials(path: Path, text: str) -> Iterator[Finding]:
     if "Bearer" in text or "uthorization" in text:
         yield Finding(str(path), 0, "holds an Authorization header or a bearer token")
-    _, responses = load_interactions(path)
-    for number, response in enumerate(responses, 1):
-        answer = response["body"]["string"].decode("utf-8", errors="replace")
-        if "_token" not in answer:
-            continue
-        try:
-            payload = json.loads(answer)
-        except ValueError:
-            continue
-        if isinstance(payload, dict) and any(
-            not str(payload[key]).startswith(REDACTED) for key in TOKEN_FIELDS if key in payload
-        ):
-            yield Finding(str(path), number, "an access or refresh token was recorded")
+    requests, responses = load_interactions(path)
+    for number, (request, response) in enumerate(zip(requests, responses, strict=True), 1):
+        sent = _json(request.body)
+        if is_auth_path(request.path) and isinstance(sent, dict):
+            kept = sorted(k for k, v in sent.items() if not str(v).startswith(REDACTED))
+            if kept:
+                yield Finding(str(path), number, f"a login body keeps {', '.join(kept)}")
+        for field in _secrets(sent):
+            yield Finding(str(path), number, f"a credential was recorded in the request ({field})")
+        for field in _secrets(_json(response["body"]["string"])):
+            yield Finding(str(path), number, f"a token was recorded in the answer ({field})")
 
 
 def _contract(path: Path, spec_file: Path) -> Iterator[Finding]:

@@ -40,6 +40,8 @@ REDACTED = "REDACTED"
 CANONICAL_ORIGIN = "https://services.cloud.mongodb.com"
 _AUTH_PATHS = ("/auth/providers/mongodb-cloud/login", "/auth/session")
 TOKEN_FIELDS = ("access_token", "refresh_token")
+# Fields whose value is a credential wherever they appear in a body, at any depth.
+SECRET_FIELDS = (*TOKEN_FIELDS, "apiKey", "api_key", "private_api_key", "password")
 _KEPT_RESPONSE_HEADERS = {"content-type", "retry-after", "location"}
 _OBJECT_ID = re.compile(r"(?<![0-9a-fA-F])[0-9a-fA-F]{24}(?![0-9a-fA-F])")
 
@@ -53,7 +55,8 @@ def cassette_path(cassette_dir: Path, scenario_id: str) -> Path:
     return cassette_dir / f"{scenario_id}.yaml"
 
 
-def _is_auth(path: str) -> bool:
+def is_auth_path(path: str) -> bool:
+    """Login and session refresh: their bodies carry credentials and are never compared."""
     return path.endswith(_AUTH_PATHS)
 
 
@@ -89,7 +92,7 @@ class RecordedOrder:
 
 def _describe(request: Request) -> str:
     body = _body_json(request.body)
-    shown = "" if body is None or _is_auth(request.path) else f" {json.dumps(body)[:200]}"
+    shown = "" if body is None or is_auth_path(request.path) else f" {json.dumps(body)[:200]}"
     return f"{request.method} {request.path}{shown}"
 
 
@@ -109,7 +112,7 @@ def divergence(error: CannotOverwriteExistingCassetteException) -> str:
 
 def match_body(r1: Request, r2: Request) -> None:
     """Bodies match as JSON values; login and refresh bodies (scrubbed) are not compared."""
-    if _is_auth(r1.path):
+    if is_auth_path(r1.path):
         return
     left, right = _body_json(r1.body), _body_json(r2.body)
     if left != right:
@@ -130,7 +133,7 @@ class Scrubber:
     def request(self, request: Request) -> Request:
         request.headers.pop("Authorization", None)
         request.headers.pop("authorization", None)
-        if _is_auth(request.path) and request.body:
+        if is_auth_path(request.path) and request.body:
             body = _body_json(request.body)
             if isinstance(body, dict):
                 self.remember(body.get("apiKey"))
@@ -138,14 +141,27 @@ class Scrubber:
                 request.body = json.dumps(scrubbed).encode()
         return request
 
+    def redact(self, payload: Any) -> bool:
+        """Replace every credential field at any depth (remembering its value); True if any."""
+        found = False
+        if isinstance(payload, dict):
+            for key, value in payload.items():
+                if key in SECRET_FIELDS and isinstance(value, str) and value:
+                    if not value.startswith(REDACTED):
+                        self.remember(value)
+                        payload[key] = f"{REDACTED}-{key.upper().replace('_', '-')}"
+                    found = True
+                else:
+                    found = self.redact(value) or found
+        elif isinstance(payload, list):
+            for item in payload:
+                found = self.redact(item) or found
+        return found
+
     def response(self, response: dict[str, Any]) -> dict[str, Any]:
         body = response.get("body", {}).get("string", b"")
         payload = _body_json(body)
-        if isinstance(payload, dict) and any(k in payload for k in TOKEN_FIELDS):
-            for key in TOKEN_FIELDS:
-                if key in payload:
-                    self.remember(payload[key])
-                    payload[key] = f"{REDACTED}-{key.upper().replace('_', '-')}"
+        if isinstance(payload, dict | list) and self.redact(payload):
             body = json.dumps(payload).encode()
             response["body"]["string"] = body
         headers = {
@@ -287,6 +303,31 @@ def _text_response(response: dict[str, Any]) -> dict[str, Any]:
     if isinstance(body, bytes):
         response = {**response, "body": {"string": body.decode("utf-8", errors="replace")}}
     return response
+
+
+EMPTY_CASSETTE = yaml.safe_dump({"interactions": [], "version": 1}, sort_keys=True)
+
+
+def recording_path(path: Path) -> Path:
+    """Where a scenario is recorded before its cassette is replaced (not a ``.yaml``: the
+    audit and replay never see a recording that is not finished)."""
+    return path.with_name(path.name + ".recording")
+
+
+def keep_recording(recording: Path, path: Path, *, keep: bool) -> None:
+    """Put a finished recording in place of the cassette, or drop it.
+
+    A failed scenario's recording is dropped unless ``keep`` (the good cassette
+    stays). A scenario that sent no request still gets its cassette, an empty
+    one, so that replay finds it.
+    """
+    if not keep:
+        recording.unlink(missing_ok=True)
+        return
+    if recording.is_file():
+        recording.replace(path)
+    else:
+        write_atomic(path, EMPTY_CASSETTE)
 
 
 def load_interactions(path: Path) -> tuple[list[Any], list[Any]]:

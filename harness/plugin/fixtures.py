@@ -25,6 +25,8 @@ from harness.plugin.cassettes import (
     CassetteError,
     Scrubber,
     cassette_path,
+    keep_recording,
+    recording_path,
     use_cassette,
 )
 from harness.plugin.collect import relative, scenario_info
@@ -106,7 +108,11 @@ def docharness_scenario(request: pytest.FixtureRequest) -> Iterator[ScenarioRun]
         if settings.reset and settings.mode != "replay":
             _reset_emulator(settings.api_url)
         path = cassette_path(settings.project.cassettes, info.id)
-        with client, _cassette(settings, path, client):
+        recording = path
+        if settings.mode == "record":  # recorded beside the cassette, which stays until it passed
+            recording = recording_path(path)
+            recording.unlink(missing_ok=True)
+        with client, _cassette(settings, recording, client):
             run.establish_preconditions(settings.catalog.preconditions_for(info.tags))
             try:
                 yield run
@@ -114,6 +120,9 @@ def docharness_scenario(request: pytest.FixtureRequest) -> Iterator[ScenarioRun]
                 # A replay that failed has no recorded answers for the cleanup it would send.
                 if settings.mode != "replay" or not run.failed:
                     run.cleanup()
+        if settings.mode == "record":
+            passed = run.result(feature).passes(settings.allow_unbound)
+            keep_recording(recording, path, keep=passed or settings.record_failed)
     except (SetupRefused, CassetteError) as error:
         run.setup_failed(str(error))
         refused = str(error)

@@ -48,6 +48,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--docharness-results", default="", help="results JSON path")
     group.addoption(
+        "--docharness-record-failed",
+        action="store_true",
+        help="in record mode, also replace the cassettes of scenarios that failed",
+    )
+    group.addoption(
         "--docharness-no-reports",
         action="store_true",
         help="write results.json only, not the HTML, JUnit and cucumber reports beside it",
@@ -78,6 +83,7 @@ class RunSettings:
     results_path: Path
     started: str
     emulated: bool = False
+    record_failed: bool = False  # replace a failed scenario's cassette too (else kept as it was)
     # page -> (feature file, result) of every scenario run so far
     procedures: dict[str, list[tuple[str, ProcedureResult]]] = field(default_factory=dict)
 
@@ -96,7 +102,6 @@ def run_settings(config: pytest.Config) -> RunSettings:
     """The session's settings, resolved on first use (a started emulator included)."""
     if SETTINGS not in config.stash:
         from harness.catalog import CatalogError, load_catalog
-        from harness.emulator import Emulator
         from harness.plugin.operations import OPERATIONS
 
         try:
@@ -110,6 +115,8 @@ def run_settings(config: pytest.Config) -> RunSettings:
         if mode != "replay" and api_url:
             _check_target(api_url)
         if mode != "replay" and not api_url and config.getoption("docharness_emulator"):
+            from harness.emulator import Emulator
+
             emulator = Emulator().start()
             config.stash[EMULATOR] = emulator
             api_url, reset = emulator.url, True
@@ -125,6 +132,7 @@ def run_settings(config: pytest.Config) -> RunSettings:
             allow_destructive=config.getoption("allow_destructive"),
             allow_unbound=config.getoption("allow_unbound"),
             deploy_timeout=config.getoption("deploy_timeout"),
+            record_failed=config.getoption("docharness_record_failed"),
             project=project,
             catalog=catalog,
             results_path=Path(results) if results else project.reports / "results.json",
