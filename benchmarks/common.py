@@ -18,7 +18,8 @@ class Row:
     """One comparison of two timings, and the ratio it must meet.
 
     A slowdown's ratio is ``measured / baseline`` (target "<= 1.25x"); a speedup's
-    is ``baseline / measured`` (target ">= 20x").
+    is ``baseline / measured`` (target ">= 20x"). A target in seconds ("<= 0.05 s")
+    bounds the time added, ``measured - baseline``.
     """
 
     name: str
@@ -30,7 +31,13 @@ class Row:
     speedup: bool = False
 
     @property
+    def added(self) -> bool:
+        return self.target.endswith(" s")
+
+    @property
     def ratio(self) -> float:
+        if self.added:
+            return self.measured - self.baseline
         top, bottom = (
             (self.baseline, self.measured) if self.speedup else (self.measured, self.baseline)
         )
@@ -39,7 +46,7 @@ class Row:
     @property
     def met(self) -> bool:
         sign, _, number = self.target.partition(" ")
-        limit = float(number.rstrip("x"))
+        limit = float(number.removesuffix(" s").rstrip("x"))
         return self.ratio <= limit if sign == "<=" else self.ratio >= limit
 
 
@@ -68,7 +75,7 @@ def print_table(rows: Sequence[Row]) -> bool:
                 row.name,
                 f"{row.baseline_label} {seconds(row.baseline)}",
                 f"{row.measured_label} {seconds(row.measured)}",
-                f"{row.ratio:.2f}x",
+                f"{row.ratio:+.3f} s" if row.added else f"{row.ratio:.2f}x",
                 row.target,
                 "yes" if row.met else "NO",
             )

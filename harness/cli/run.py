@@ -40,6 +40,7 @@ class RunOptions:
     as_json: bool
     shard: str = ""
     extract: bool = False
+    record_failed: bool = False
 
 
 @click.command()
@@ -90,6 +91,12 @@ class RunOptions:
     callback=lambda _ctx, _param, value: _check_shard(value),
     help="Run only shard K of N (pages dealt to N shards, balanced by step count); "
     "merge the shards' results with `docharness report --merge`.",
+)
+@click.option(
+    "--record-failed",
+    is_flag=True,
+    help="With --record, also replace the cassettes of scenarios that failed "
+    "(by default a failed scenario keeps its old cassette).",
 )
 @click.option(
     "--extract",
@@ -202,7 +209,10 @@ class _ProgressBar:
 
 def _pytest_args(options: RunOptions, paths: list[str], results_path: Path) -> list[str]:
     args = [*paths, "-p", "no:cacheprovider", f"--docharness-mode={options.mode}"]
-    args += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
+    # Only the plugins a run needs, whatever else the environment has installed, and no
+    # assertion rewriting (features hold no asserts): start-up is most of a short run.
+    args += ["--disable-plugin-autoload", "-p", "pytest_bdd.plugin", "-p", "harness.plugin"]
+    args += ["--assert=plain"]
     args += [f"--docharness-results={results_path}", f"--deploy-timeout={options.deploy_timeout}"]
     args.append("--docharness-no-reports")  # written below, with errors reported our way
     if options.mode != "replay" and not options.api_url:
@@ -212,11 +222,13 @@ def _pytest_args(options: RunOptions, paths: list[str], results_path: Path) -> l
     if options.keyword:
         args += ["-k", options.keyword]
     if options.workers:
-        args += ["-n", options.workers]
+        args += ["-p", "xdist.plugin", "-n", options.workers]
     if options.allow_destructive:
         args.append("--allow-destructive")
     if options.allow_unbound:
         args.append("--allow-unbound")
+    if options.record_failed:
+        args.append("--docharness-record-failed")
     if options.shard:
         args.append(f"--docharness-shard={options.shard}")
     return args
@@ -295,7 +307,10 @@ def run_features(options: RunOptions) -> int:
     if options.as_json:
         click.echo(results_path.read_text(encoding="utf-8"), nl=False)
     else:
-        click.echo(summary(outcome, results_path.parent / "index.html"))
+        report = results_path.parent / "index.html"
+        with contextlib.suppress(ValueError):  # shown relative to the current folder when below it
+            report = report.resolve().relative_to(Path.cwd().resolve())
+        click.echo(summary(outcome, report))
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:
         return 0
     passed = outcome.passed

@@ -11,15 +11,21 @@ not served. The draft overlay is in ``state``: reads show the caller's open
 draft, pull shows only the deployed configuration.
 """
 
-from harness.emulator.routes import create_app
-from harness.emulator.server import LOOPBACK_HOST, Emulator, serve
-from harness.emulator.state import (
-    DEFAULT_APP_ID,
-    DEFAULT_GROUP_ID,
-    DEFAULT_PRIVATE_KEY,
-    DEFAULT_PUBLIC_KEY,
-    Faults,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from harness.emulator.defaults import (
+        DEFAULT_APP_ID,
+        DEFAULT_GROUP_ID,
+        DEFAULT_PRIVATE_KEY,
+        DEFAULT_PUBLIC_KEY,
+    )
+    from harness.emulator.routes import create_app
+    from harness.emulator.server import LOOPBACK_HOST, Emulator, serve
+    from harness.emulator.state import Faults
 
 __all__ = [
     "DEFAULT_APP_ID",
@@ -32,3 +38,23 @@ __all__ = [
     "create_app",
     "serve",
 ]
+
+# Loaded on first use: a replayed run needs the default ids, not the web server and
+# the spec validator behind it.
+_HOMES = {
+    "create_app": "harness.emulator.routes",
+    "LOOPBACK_HOST": "harness.emulator.server",
+    "Emulator": "harness.emulator.server",
+    "serve": "harness.emulator.server",
+    "DEFAULT_APP_ID": "harness.emulator.defaults",
+    "DEFAULT_GROUP_ID": "harness.emulator.defaults",
+    "DEFAULT_PRIVATE_KEY": "harness.emulator.defaults",
+    "DEFAULT_PUBLIC_KEY": "harness.emulator.defaults",
+    "Faults": "harness.emulator.state",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_HOMES[name]), name)

@@ -33,14 +33,16 @@ from typing import Any, Literal
 
 from harness.emulator import hosting
 from harness.emulator.appconfig import from_config, to_config
+from harness.emulator.defaults import (
+    DEFAULT_APP_ID,
+    DEFAULT_GROUP_ID,
+    DEFAULT_PRIVATE_KEY,
+    DEFAULT_PUBLIC_KEY,
+)
 from harness.emulator.errors import ApiError
 from harness.emulator.openapi import resources
 from harness.emulator.syncconfig import apply_config_patch, document_diff
 
-DEFAULT_PUBLIC_KEY = "emulator-public-key"
-DEFAULT_PRIVATE_KEY = "emulator-private-key-0000"
-DEFAULT_GROUP_ID = "5f0a1b2c3d4e5f6a7b8c9d01"
-DEFAULT_APP_ID = "5f0a1b2c3d4e5f6a7b8c9d02"
 APP_NAME = "realm-app"
 CLIENT_APP_ID = "realm-app-abcde"
 SERVICE_NAME = "mongodb-atlas"

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.gherkin import check_features, write_features
-from harness.procedures import extract_project
+from harness.procedures.manifest import WarmPath
 
 PAGE_CACHE = Path(".docharness-cache")  # where `docharness extract` keeps its page cache
 
@@ -22,7 +21,13 @@ def _cache() -> Path | None:
 def stale_features(docs: Path, features: Path) -> tuple[str, ...]:
     """The feature files that differ from what extract writes now (missing, changed or
     left over), as paths; raises ``harness.rst.ProjectError`` for an unusable docs folder."""
-    diff = check_features(extract_project(docs, cache_dir=_cache()), features)
+    cache = _cache()
+    if cache is not None and WarmPath(cache, docs, features).replay() is not None:
+        return ()  # docs and features exactly as a successful `docharness extract` left them
+    from harness.gherkin import check_features
+    from harness.procedures import extract_project
+
+    diff = check_features(extract_project(docs, cache_dir=cache), features)
     names = {
         line[4:].strip()
         for line in diff.splitlines()
@@ -41,6 +46,9 @@ def _shown(path: Path) -> str:
 
 def regenerate(docs: Path, features: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Write the features afresh: (files written or removed, hand-written files in the way)."""
+    from harness.gherkin import write_features
+    from harness.procedures import extract_project
+
     result = write_features(extract_project(docs, cache_dir=_cache()), features)
     changed = tuple(_shown(p) for p in (*result.written, *result.removed))
     return changed, tuple(_shown(p) for p in result.refused)

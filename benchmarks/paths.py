@@ -1,0 +1,189 @@
+"""Whole-process figures for the paths a user waits on, each ratio against its target.
+
+    python benchmarks/paths.py [CORPUS_DIR] [--pages 254] [--repeat 3]
+
+Everything runs as a user runs it, one fresh ``python -m ...`` process a run,
+so interpreter start-up and imports count; the runs of the things compared are
+interleaved and each figure is the median of ``--repeat`` runs. Measured here,
+in one run:
+
+- cold ``docharness extract`` (no page cache, no features) of a project of
+  ``--pages`` pages built from CORPUS_DIR (default ../shared/corpus/app-services)
+  the way scale.py builds one, against a bare single-process docutils parse of
+  the same pages (``publish_doctree``, in a fresh process too); target <= 1.0x;
+- warm ``docharness extract`` (nothing changed since the last run) against the
+  cold one; target <= 0.05x;
+- ``docharness run --replay`` of this repository's features, per scenario,
+  against pytest running as many empty tests; target <= 2x;
+- what the installed pytest11 plugin adds to ``pytest`` on 3 empty tests in a
+  project that does not use docharness (against ``-p no:docharness``);
+  target <= 0.05 s (5x ``--repeat`` runs of each: the difference is small).
+
+The processes get the environment a user has: bytecode caching on (this script
+drops PYTHONDONTWRITEBYTECODE), no Atlas credentials. Scratch folders only;
+nothing is written into the repository or the corpus.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from common import Row, median_times, print_table, seconds
+from scaled import build_scaled_project
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = REPO.parent / "shared/corpus/app-services"
+
+
+def _environ() -> dict[str, str]:
+    drop = ("PYTHONDONTWRITEBYTECODE", "MONGODB_ATLAS_", "DOCHARNESS_")
+    return {k: v for k, v in os.environ.items() if not k.startswith(drop)}
+
+
+def _process(
+    arguments: list[str],
+    cwd: Path,
+    before: Callable[[], None] | None = None,
+    ok: tuple[int, ...] = (0,),
+) -> Callable[[], None]:
+    """A function that runs ``python ARGUMENTS`` in ``cwd``, after ``before`` (which is
+    timed with it: keep it cheap)."""
+
+    def run() -> None:
+        if before is not None:
+            before()
+        done = subprocess.run(
+            [sys.executable, *arguments], cwd=cwd, env=_environ(), capture_output=True, check=False
+        )
+        if done.returncode not in ok:
+            output = (done.stdout + done.stderr).decode("utf-8", "replace")[-3000:]
+            raise SystemExit(f"{' '.join(arguments)} failed ({done.returncode}):\n{output}")
+
+    return run
+
+
+def _bare_parse(project: Path) -> None:
+    """Child mode: parse every page with plain docutils in this process, output discarded."""
+    import docutils.core
+
+    settings = {"report_level": 5, "halt_level": 5, "warning_stream": io.StringIO()}
+    for page in sorted((project / "source").rglob("*.txt")):
+        if "includes" in page.relative_to(project / "source").parts[:-1]:
+            continue
+        text = page.read_text(encoding="utf-8", errors="replace")
+        docutils.core.publish_doctree(text, source_path=str(page), settings_overrides=settings)
+
+
+def _scenarios(features: Path) -> int:
+    return sum(
+        line.strip().startswith("Scenario:")
+        for feature in features.rglob("*.feature")
+        for line in feature.read_text(encoding="utf-8").splitlines()
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("corpus", type=Path, nargs="?", default=DEFAULT_CORPUS)
+    parser.add_argument("--pages", type=int, default=254, help="pages of the extracted project")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each timing (median)")
+    parser.add_argument("--bare-parse", type=Path, help=argparse.SUPPRESS)  # child mode
+    args = parser.parse_args(argv)
+    if args.bare_parse:
+        _bare_parse(args.bare_parse)
+        return 0
+    if not (args.corpus / "snooty.toml").is_file():
+        raise SystemExit(f"{args.corpus}: not a docs project (no snooty.toml); give CORPUS_DIR")
+    with tempfile.TemporaryDirectory(prefix="docharness-paths-") as scratch_name:
+        scratch = Path(scratch_name)
+        rows, notes = _measure(args.corpus, args.pages, args.repeat, scratch)
+    print(
+        f"median of {args.repeat} runs, a fresh process each; Python {platform.python_version()},"
+        f" {os.cpu_count()} CPUs"
+    )
+    for note in notes:
+        print(note)
+    print()
+    met = print_table(rows)
+    print()
+    print("all targets met" if met else "some targets not met (see the table)")
+    return 0
+
+
+def _measure(corpus: Path, pages: int, repeat: int, scratch: Path) -> tuple[list[Row], list[str]]:
+    docs = build_scaled_project(corpus, pages, scratch)
+    built = sum(1 for p in (docs / "source").rglob("*.txt") if "includes" not in p.parts)
+    cold_cache, warm_cache = scratch / "cold-cache", scratch / "warm-cache"
+
+    def fresh() -> None:
+        shutil.rmtree(cold_cache, ignore_errors=True)
+        shutil.rmtree(scratch / "cold-features", ignore_errors=True)
+
+    extract = ["-m", "harness", "extract", str(docs), "-o"]
+    cold = _process([*extract, "cold-features", "--cache-dir", str(cold_cache)], scratch, fresh)
+    warm = _process([*extract, "warm-features", "--cache-dir", str(warm_cache)], scratch)
+    bare = _process([str(Path(__file__).resolve()), "--bare-parse", str(docs)], scratch)
+
+    # The run path: this repository's seed project, replayed, against empty tests.
+    project = scratch / "seed"
+    project.mkdir()
+    for name in ("docs", "features", "cassettes"):
+        shutil.copytree(REPO / name, project / name)
+    shutil.copy(REPO / "pyproject.toml", project / "pyproject.toml")
+    count = _scenarios(project / "features")
+    empty = scratch / "empty"
+    empty.mkdir()
+    tests = "".join(f"def test_empty_{n}() -> None:\n    pass\n\n\n" for n in range(count))
+    (empty / "test_empty.py").write_text(tests, encoding="utf-8")
+    three = scratch / "three"
+    three.mkdir()
+    (three / "test_three.py").write_text(
+        "".join(f"def test_{n}() -> None:\n    pass\n\n\n" for n in range(3)), encoding="utf-8"
+    )
+    replay = _process(
+        ["-m", "harness", "run", "--replay", "-q", "--results", str(scratch / "r/results.json")],
+        project,
+        ok=(0, 1),  # a failing scenario still costs what it costs; the note says so
+    )
+    pytest_args = ["-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    empties = _process([*pytest_args, str(empty)], empty)
+    plugin = _process([*pytest_args, str(three)], three)
+    no_plugin = _process([*pytest_args, "-p", "no:docharness", str(three)], three)
+
+    # First runs fill the bytecode cache and the warm path's page cache and manifest.
+    for first in (warm, replay, empties, plugin, no_plugin, bare):
+        first()
+    cold_s, warm_s, bare_s, replay_s, empty_s = median_times(
+        [cold, warm, bare, replay, empties], repeat
+    )
+    # A difference of a few milliseconds between two ~1 s runs: more runs, same method.
+    plugin_s, no_plugin_s = median_times([plugin, no_plugin], repeat * 5)
+    notes = [
+        f"extract: {built} pages built from {corpus}",
+        f"run: {count} scenarios replayed, {seconds(replay_s / count)} each; an empty test "
+        f"{seconds(empty_s / count)}",
+    ]
+    rows = [
+        Row(f"cold extract vs bare docutils parse, {built} pages", "docutils", bare_s,
+            "extract", cold_s, "<= 1.0x"),
+        Row("warm extract (nothing changed) vs cold", "cold", cold_s, "warm", warm_s,
+            "<= 0.05x"),
+        Row(f"run --replay vs pytest, {count} empty tests (per scenario)", "pytest", empty_s,
+            "replay", replay_s, "<= 2x"),
+        Row("pytest, 3 empty tests: added by the docharness plugin", "-p no:docharness",
+            no_plugin_s, "with it", plugin_s, "<= 0.05 s"),
+    ]  # fmt: skip
+    return rows, notes
+
+
+if __name__ == "__main__":
+    sys.exit(main())
