@@ -7,6 +7,7 @@ else under the folder belongs to a person and is never overwritten or deleted.
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -140,12 +141,17 @@ def _stale(out_dir: Path, wanted: set[PurePosixPath]) -> tuple[Path, ...]:
     """Generated .feature files under out_dir that no page produces any more."""
     if not out_dir.is_dir():
         return ()
+    # os.walk, unlike rglob, shrugs off folders another extract removes meanwhile
+    found = (
+        Path(folder, name)
+        for folder, _folders, names in os.walk(out_dir)
+        for name in names
+        if name.endswith(".feature")
+    )
     stale = [
         path
-        for path in out_dir.rglob("*.feature")
-        if path.is_file()
-        and PurePosixPath(path.relative_to(out_dir).as_posix()) not in wanted
-        and is_generated(path)
+        for path in found
+        if PurePosixPath(path.relative_to(out_dir).as_posix()) not in wanted and is_generated(path)
     ]
     return tuple(sorted(stale))
 

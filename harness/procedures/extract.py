@@ -325,7 +325,11 @@ class PageWalker:
                 after = None
                 continue
             after = None
-            if isinstance(node, snooty.procedure):
+            if run is not None and run.steps and isinstance(node, _STEP_CONTENT):
+                # code, a table or a note between items belongs to the item above it
+                self.fill(run.steps[-1], [node], skip=None)
+                run.interrupted = True
+            elif isinstance(node, snooty.procedure):
                 close()
                 after = self.procedure(node, where)
             elif isinstance(node, snooty.tabs):
@@ -619,6 +623,10 @@ _CONTAINERS = (
     nodes.topic,
     nodes.sidebar,
 )
+
+
+# Blocks that, written between two numbered items, belong to the item above them.
+_STEP_CONTENT = (nodes.literal_block, nodes.table, nodes.container)
 
 
 def _is_container(node: nodes.Node) -> bool:

@@ -58,6 +58,7 @@ class _Value:
     """A scalar of the YAML file: its text lines, each with its file line."""
 
     lines: tuple[tuple[str, int], ...]
+    path: str  # the YAML file it was written in (a reused value keeps its own)
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ class GizaReader:
         try:
             for node in yaml.compose_all(text, Loader=yaml.SafeLoader):
                 if isinstance(node, yaml.MappingNode):
-                    fields = _mapping(node, raw)
+                    fields = _mapping(node, raw, str(path))
                     documents.append(_Document(path, node.start_mark.line + 1, fields))
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
@@ -186,6 +187,7 @@ class GizaReader:
             if isinstance(title, dict):
                 title = title.get("text")
             title_line = _first_line(title, step.line)
+            where = title.path if isinstance(title, _Value) else where
             heading = " ".join(text for text, _line in _lines_of(title))
             yield f"   .. step:: {heading}".rstrip(), where, title_line
             yield "", where, title_line
@@ -217,6 +219,7 @@ def _body(value: Any, where: str, key: str) -> Iterator[Line]:
             code = action.get("code")
             if code is not None:
                 line = _first_line(code, 1)
+                where = code.path if isinstance(code, _Value) else where
                 language = _text(action.get("language")) or "none"
                 yield f"{_BODY_INDENT}.. code-block:: {language}", where, line
                 yield "", where, line
@@ -229,6 +232,7 @@ def _body(value: Any, where: str, key: str) -> Iterator[Line]:
 
 
 def _paragraph(value: Any, where: str, bold: bool = False) -> Iterator[Line]:
+    where = value.path if isinstance(value, _Value) else where
     lines = list(_lines_of(value))
     if not lines:
         return
@@ -260,29 +264,30 @@ def _replaced(value: Any, values: Mapping[str, str]) -> Any:
         tuple(
             (_REPLACEMENT.sub(lambda m: values.get(m["name"], m.group()), text), line)
             for text, line in value.lines
-        )
+        ),
+        value.path,
     )
 
 
-def _mapping(node: yaml.MappingNode, raw: list[str]) -> dict[str, Any]:
+def _mapping(node: yaml.MappingNode, raw: list[str], path: str) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     for key, value in node.value:
         if isinstance(key, yaml.ScalarNode):
-            fields[str(key.value)] = _node(value, raw)
+            fields[str(key.value)] = _node(value, raw, path)
     return fields
 
 
-def _node(node: yaml.Node, raw: list[str]) -> Any:
+def _node(node: yaml.Node, raw: list[str], path: str) -> Any:
     if isinstance(node, yaml.MappingNode):
-        return _mapping(node, raw)
+        return _mapping(node, raw, path)
     if isinstance(node, yaml.SequenceNode):
-        return [_node(item, raw) for item in node.value]
+        return [_node(item, raw, path) for item in node.value]
     if isinstance(node, yaml.ScalarNode):
-        return _scalar(node, raw)
+        return _scalar(node, raw, path)
     return None
 
 
-def _scalar(node: yaml.ScalarNode, raw: list[str]) -> _Value:
+def _scalar(node: yaml.ScalarNode, raw: list[str], path: str) -> _Value:
     """A scalar's lines with their file lines: a literal block (``|``) is taken from the
     file itself, so each line keeps its own number; other scalars start where written."""
     start = node.start_mark.line
@@ -291,12 +296,12 @@ def _scalar(node: yaml.ScalarNode, raw: list[str]) -> _Value:
         while block and not block[-1].strip():
             block.pop()
         indent = min((len(t) - len(t.lstrip()) for t in block if t.strip()), default=0)
-        return _Value(tuple((text[indent:], start + 2 + i) for i, text in enumerate(block)))
+        return _Value(tuple((text[indent:], start + 2 + i) for i, text in enumerate(block)), path)
     text = str(node.value)
     line = start + 1
     if node.style == ">":
         line += 1
-    return _Value(tuple((part, line) for part in text.splitlines()))
+    return _Value(tuple((part, line) for part in text.splitlines()), path)
 
 
 def _inside(path: Path, folder: Path) -> bool:
