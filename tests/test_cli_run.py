@@ -190,3 +190,22 @@ def test_plain_pytest_writes_every_report_without_unknown_marks(project: Path) -
     assert "PytestUnknownMarkWarning" not in done.stdout + done.stderr
     for name in ("results.json", "index.html", "junit.xml", "cucumber.json"):
         assert (project / "reports" / name).is_file(), name
+
+
+@pytest.mark.skipif(shutil.which("script") is None, reason="needs util-linux `script` for a tty")
+def test_on_a_terminal_the_progress_bar_is_not_torn_by_pytest_dots(project: Path) -> None:
+    command = f"{sys.executable} -m harness run --live --results t/results.json"
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("MONGODB_ATLAS_")}
+    done = subprocess.run(
+        ["script", "-qec", command, "/dev/null"],
+        cwd=project,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    assert "verifying" in done.stdout  # the bar was drawn
+    assert "total: 3 scenarios" in done.stdout
+    assert "..." not in done.stdout and "[100%]" not in done.stdout
