@@ -150,3 +150,29 @@ def test_a_procedure_narrating_what_the_system_does_is_not_a_scenario(tmp_path: 
     )
     found = procedures(tmp_path, narrating)
     assert [p.title for p in found] == ["Set It Up"]
+
+
+def test_code_inside_a_note_or_a_table_cell_is_still_the_steps_code(tmp_path: Path) -> None:
+    text = (
+        ".. procedure::\n\n"
+        "   .. step:: Define the values\n\n"
+        "      Add a file.\n\n"
+        "      .. example::\n\n"
+        "         A values file looks like this:\n\n"
+        "         .. code-block:: json\n\n"
+        '            { "values": {} }\n\n'
+        "   .. step:: Add the record\n\n"
+        "      .. list-table::\n         :header-rows: 1\n\n"
+        "         * - Name\n           - Value\n"
+        "         * - CNAME\n           - .. code-block:: none\n\n"
+        "                 app.example.com\n"
+    )
+    [procedure] = procedures(tmp_path, text)
+    first, second = procedure.steps
+    assert kinds(first) == ["note", "code"]
+    assert (first.body[0].text, first.code[0].language) == (
+        "A values file looks like this:",
+        "json",
+    )
+    assert kinds(second) == ["table", "code"]
+    assert second.code[0].text == "app.example.com"

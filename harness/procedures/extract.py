@@ -472,20 +472,23 @@ class PageWalker:
                 draft.body.append(self.code(node))
             elif isinstance(node, nodes.table):
                 draft.body.append(self.table(node))
+                draft.body.extend(self.nested_code(node))
             elif isinstance(node, (nodes.bullet_list, nodes.definition_list)):
                 items = [self.render(item).text for item in node.children]
                 text = "\n".join(item for item in items if item)
                 if text:
                     draft.body.append(Block("list", text, self.location(node)))
+                draft.body.extend(self.nested_code(node))
             elif isinstance(node, nodes.admonition):
                 kind = next((c for c in node["classes"] if c != "admonition"), "note")
                 text = " ".join(
                     self.render(child).text
                     for child in node.children
-                    if not isinstance(child, (nodes.title, *_INVISIBLE))
+                    if not isinstance(child, (nodes.title, nodes.literal_block, *_INVISIBLE))
                 ).strip()
                 if text:
                     draft.body.append(Block("note", text, self.location(node), title=kind))
+                draft.body.extend(self.nested_code(node))
             elif isinstance(node, nodes.section):
                 title = self.render(node.next_node(nodes.title)).text
                 if title:
@@ -497,6 +500,11 @@ class PageWalker:
                 text = self.render(node).text
                 if text:
                     draft.body.append(Block("paragraph", text, self.location(node)))
+
+    def nested_code(self, node: nodes.Node) -> list[Block]:
+        """Code written inside a note, a table cell or a bullet item of the step: still
+        code of the step (a note's example, a value to paste), kept as code blocks."""
+        return [self.code(block) for block in node.findall(nodes.literal_block)]
 
     def code(self, node: nodes.literal_block) -> Block:
         kind = "output" if node.get("io") == "output" else "code"
