@@ -313,3 +313,25 @@ def test_progress_bar_on_a_terminal_for_larger_projects(
     if shown:
         assert f"{pages}/{pages}" in terminal
     assert f"{pages} pages, 0 procedures" in terminal
+
+
+def test_the_readme_lint_table_lists_every_code_with_its_severity(repo_root: Path) -> None:
+    from harness.procedures import lint_codes
+
+    readme = (repo_root / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| (DH\d{3}) \| ([a-z ]+) \|", readme, re.MULTILINE))
+    expected = {entry.code: entry.severity.value for entry in lint_codes()}
+    expected["DH001"] = "from docutils"
+    assert rows == expected
+
+
+def test_lint_text_shows_severity_and_select_ignore_notices(repo_root: Path) -> None:
+    docs = str(repo_root / "docs")
+    code, out, _ = run("lint", docs, "--no-cache", "--select", "DH201")
+    lines = out.splitlines()
+    assert code == 1 and len(lines) == 3
+    assert all(": DH201 error: numbered item" in line for line in lines)
+    code, out, _ = run("lint", docs, "--no-cache", "--ignore", "DH2")
+    assert (code, out) == (0, "")
+    code, out, _ = run("lint", docs, "--no-cache", "--ignore", "DH2", "--notices")
+    assert code == 0 and out and all(" info: " in line for line in out.splitlines())
