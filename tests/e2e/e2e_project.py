@@ -26,10 +26,14 @@ class Project:
 
     def docharness(self, *args: str, env: dict[str, str] | None = None) -> Completed:
         """Run the real command in a child process, as a user would."""
+        return self.python("-m", "harness", *args, env=env)
+
+    def python(self, *args: str, env: dict[str, str] | None = None) -> Completed:
+        """Run Python (``-m pytest ...``, ``-m harness ...``) in the project, in a child process."""
         environ = {k: v for k, v in os.environ.items() if not k.startswith("MONGODB_ATLAS_")}
         environ.update(env or {})
         done = subprocess.run(
-            [sys.executable, "-m", "harness", *args],
+            [sys.executable, *args],
             cwd=self.root,
             env=environ,
             capture_output=True,

@@ -90,3 +90,23 @@ def test_run_refuses_stale_features_and_extract_regenerates_them(project: Projec
     )
     assert fresh.code == 0, fresh.output  # the changed wording still binds and replays
     assert project.docharness("extract", "docs", "-o", "features", "--check").code == 0
+
+
+def test_pytest_on_the_features_fails_on_a_failed_precondition(
+    project: Project, emulator_with: Callable[..., Emulator]
+) -> None:
+    emulator = emulator_with(sync_terminated=True)
+    done = project.python(
+        "-m",
+        "pytest",
+        "features",
+        "-q",
+        "-k",
+        "terminate",
+        "-p",
+        "no:cacheprovider",
+        "--docharness-mode=live",
+        f"--api-url={emulator.url}",
+    )
+    assert done.code == 1, done.output
+    assert "precondition 'sync-is-enabled' does not hold" in done.output
