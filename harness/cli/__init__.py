@@ -37,6 +37,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "cassettes",
         "Check that every scenario has a recording, that no...",
     ),
+    "catalog": (
+        "harness.cli.catalog",
+        "catalog",
+        "List the catalog's operations and resources; --suggest...",
+    ),
 }
 
 
@@ -73,6 +78,7 @@ def cli() -> None:
     docharness report --coverage          what share of the steps an API call verified
     docharness emulator                   serve a local Admin API on 127.0.0.1
     docharness cassettes --spec FILE      check recordings: complete, secret-free, to spec
+    docharness catalog --suggest          catalog entries to paste for unbound steps
 
     Exit codes: 0 success, 1 the docs or the product need attention
     (errors, stale features, failed steps), 2 the command could not run
