@@ -324,6 +324,24 @@ def test_features_builder_writes_what_extract_writes(repo_root: Path, tmp_path: 
     assert_same_features(repo_root / "docs", tmp_path)
 
 
+def test_features_builder_reads_giza_steps_like_extract(
+    repo_root: Path, tmp_path: Path, shared_dir: Path
+) -> None:
+    """The real 2021 Get Started page, whose procedure is a giza step file."""
+    docs = copy_docs(repo_root, tmp_path)
+    realm = shared_dir / "corpus/realm-2021/source"
+    shutil.copy(realm / "sync/get-started.txt", docs / "source/sync/get-started.txt")
+    shutil.copy(realm.parent / "snooty.toml", docs / "snooty.toml")  # its 2021 constants
+    includes = docs / "source/includes"
+    includes.mkdir(exist_ok=True)
+    for name in ("steps-enable-sync-ui.yaml", "mongodb-4.4-required-for-sync-admonition.rst"):
+        shutil.copy(realm / "includes" / name, includes / name)
+    written = assert_same_features(docs, tmp_path)
+    assert (
+        b"# source/includes/steps-enable-sync-ui.yaml:29\n" in written["sync/get-started.feature"]
+    )
+
+
 def test_features_builder_follows_an_edit(repo_root: Path, tmp_path: Path) -> None:
     docs = copy_docs(repo_root, tmp_path)
     guide = docs / "source" / "sync" / "get-started.txt"

@@ -25,6 +25,7 @@ from harness.rst import nodes as snooty
 from harness.rst.codes import UNKNOWN_ROLE
 from harness.rst.constants import substitute_constants
 from harness.rst.context import IncludeReader, ParseContext
+from harness.rst.giza import GizaReader
 from harness.rst.parse import dialect_lookups, include_lines
 from harness.sphinxext.project import project_of, report
 
@@ -44,6 +45,7 @@ class SnootyParser(RSTParser):
             project=project,
             page=project.page_name(source),
             read_include=_include_reader(project, env, document.settings.tab_width),
+            giza=GizaReader(project),
         )
         document.snooty = context
         try:
