@@ -607,7 +607,14 @@ def _resource_from_code(rules: Rules, code: _Code) -> list[tuple[Resource, str]]
 
 
 def _resource(rules: Rules, facts: StepFacts, code: _Code) -> tuple[str, Evidence] | None:
-    """The first source that names a specific resource; a generic one only as a last resort."""
+    """The first source that names a specific resource; a generic one only as a last resort.
+
+    An Admin API request in the step's code names its resource exactly, generic or not.
+    """
+    requested = [(r, d) for r, d in _resource_from_code(rules, code) if d.startswith("request ")]
+    if requested:
+        resource, detail = requested[0]
+        return resource.id, Evidence("resource", resource.source, f"{detail} (code)")
     sources: list[tuple[str, list[tuple[Resource, str]]]] = [
         ("labels", _resource_from_labels(rules, facts.labels)),
         ("code", _resource_from_code(rules, code)),
