@@ -127,3 +127,22 @@ def test_a_bad_resource_file_is_a_clear_error(tmp_path: Path) -> None:
     broken.write_text("[resources\n", encoding="utf-8")
     with pytest.raises(ConfigurationError, match="cannot read"):
         load_resources(broken)
+
+
+def test_an_export_shows_what_one_deployment_deployed(client: AdminClient) -> None:
+    service = client.find_service()
+    first = client.list_deployments()[0]
+    draft = client.open_draft()
+    client.enable_partition_sync(service.id, "other", "owner_id")
+    second = client.wait_for_deployment(client.deploy_draft(draft.id).id, interval=0.01)
+    before = client.get_exported_service_config(first.id, service.id)["sync"]
+    after = client.get_exported_service_config(second.id, service.id)["sync"]
+    assert (before["database_name"], after["database_name"]) == ("todo", "other")
+    latest = client.export_app()
+    assert latest["data_sources/mongodb-atlas/config.json"]["config"]["sync"] == after
+    assert latest["realm_config.json"]["name"] == "realm-app"
+
+
+def test_an_export_of_an_unknown_deployment_is_not_found(client: AdminClient) -> None:
+    with pytest.raises(NotFoundError):
+        client.export_app("0" * 24)

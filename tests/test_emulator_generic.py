@@ -142,6 +142,8 @@ def test_only_a_successful_deployment_is_redeployed(http: httpx.Client, emulator
     assert answer.status_code == 400 and answer.json()["error_code"] == "InvalidDeployment"
     missing = http.post(f"{APP}/deployments/{'0' * 24}/redeploy")
     assert missing.status_code == 404
+    export = http.get(f"{APP}/export", params={"deployment": failed["_id"]})
+    assert export.status_code == 400 and export.json()["error_code"] == "InvalidDeployment"
 
 
 def test_children_of_a_missing_parent_are_not_found(http: httpx.Client) -> None:

@@ -14,9 +14,12 @@ built on it.
 
 from __future__ import annotations
 
+import io
+import json
 import logging
 import random
 import time
+import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any
@@ -211,6 +214,41 @@ class AdminClient:
             "GET",
             f"{self._app}/pull",
         )
+
+    def export_app(self, deployment_id: str | None = None) -> dict[str, Any]:
+        """What one deployment deployed (the latest by default), file name -> JSON content.
+
+        The export endpoint is the one read the API offers of a given deployment's
+        configuration, so an outcome can be checked against the deployment a run made.
+        """
+        path = f"{self._app}/export"
+        if deployment_id is not None:
+            path += f"?deployment={quote(deployment_id, safe='')}"
+        data = self._session.download(path)
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                return {
+                    name: json.loads(archive.read(name))
+                    for name in archive.namelist()
+                    if name.endswith(".json")
+                }
+        except (zipfile.BadZipFile, ValueError):
+            raise _unexpected("GET", path, "a zip of JSON files") from None
+
+    def get_exported_service_config(self, deployment_id: str, service_id: str) -> dict[str, Any]:
+        """The config of one service as a given deployment deployed it."""
+        name = next((s.name for s in self.list_services() if s.id == service_id), "")
+        source = self.export_app(deployment_id).get(f"data_sources/{name}/config.json")
+        config = source.get("config") if isinstance(source, Mapping) else None
+        if not isinstance(config, Mapping):
+            raise NotFoundError(
+                None,
+                "ServiceNotFound",
+                f"deployment {deployment_id} has no data source for service {service_id}",
+                "GET",
+                f"{self._app}/export",
+            )
+        return dict(config)
 
     def get_deployed_sync_state(self, service_id: str) -> SyncState:
         """Sync as deployed, whatever a draft holds."""

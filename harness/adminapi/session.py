@@ -116,6 +116,16 @@ class Session:
 
         An ``InvalidSession`` answer renews the session once and repeats the request.
         """
+        return self._json(self._authorised(method, path, body), method, path)
+
+    def download(self, path: str) -> bytes:
+        """GET a file (an export's zip): the answer's bytes, errors raised as for ``call``."""
+        response = self._authorised("GET", path, None)
+        if response.is_error:
+            self._json(response, "GET", path)  # raises the typed error
+        return response.content
+
+    def _authorised(self, method: str, path: str, body: Any) -> httpx.Response:
         if not self._access_token:
             self.login()
         response = self._send(method, path, body, self._access_token)
@@ -135,7 +145,7 @@ class Session:
                     path,
                     hint="still refused after renewing the session",
                 )
-        return self._json(response, method, path)
+        return response
 
     def _renew(self) -> None:
         """Refresh the access token; if the refresh token is refused too, log in again."""

@@ -8,6 +8,9 @@ which document each field is. Pull always shows the deployed documents.
 from __future__ import annotations
 
 import copy
+import io
+import json
+import zipfile
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -43,6 +46,24 @@ def to_config(app: Mapping[str, Any], documents: Mapping[str, Any]) -> dict[str,
         elif document is not None:
             config[field] = copy.deepcopy(document)
     return dict(fill(_schema(), config))
+
+
+def to_zip(config: Mapping[str, Any]) -> bytes:
+    """The configuration as an export's zip: ``realm_config.json`` with the app's own
+    fields, ``data_sources/<name>/config.json`` per data source, ``<field>.json`` for the
+    rest. Entries are written in a fixed order with a fixed date, so exports compare."""
+    files: dict[str, Any] = {"realm_config.json": {k: config[k] for k in APP_FIELDS if k in config}}
+    for source in config.get(SERVICES_FIELD, []):
+        files[f"{SERVICES_FIELD}/{source.get('name', '')}/config.json"] = source
+    for field, value in config.items():
+        if field not in APP_FIELDS and field != SERVICES_FIELD:
+            files[f"{field}.json"] = value
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(files):
+            entry = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            archive.writestr(entry, json.dumps(files[name], indent=2, sort_keys=True))
+    return buffer.getvalue()
 
 
 def from_config(

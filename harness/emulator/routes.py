@@ -161,6 +161,8 @@ def _endpoint(store: Store, handler: Handler, auth: Auth) -> Endpoint:
             return _error(error)
         if content is None:
             return Response(status_code=status)
+        if isinstance(content, bytes):
+            return Response(content, status, media_type="application/zip")
         return JSONResponse(content, status_code=status)
 
     return endpoint
@@ -312,6 +314,11 @@ def _pull(call: Call) -> tuple[int, Any]:
     return 200, call.store.pull(*_app(call))
 
 
+def _export(call: Call) -> tuple[int, Any]:
+    """A zip of what one deployment deployed (``?deployment=<id>``; the latest by default)."""
+    return 200, call.store.export(*_app(call), call.query.get("deployment", ""))
+
+
 def _push(call: Call) -> tuple[int, Any]:
     body = _object_body(call)
     _check_schema(f"PATCH {APP}/push", body)
@@ -441,6 +448,7 @@ _HAND_WRITTEN: Mapping[str, Handler] = {
     f"GET {APP}/deployments/{{deploymentId}}": _get_deployment,
     f"POST {APP}/deployments/{{deploymentId}}/redeploy": _redeploy,
     f"GET {APP}/pull": _pull,
+    f"GET {APP}/export": _export,
     f"GET {APP}/hosting/assets": _list_assets,
     f"POST {APP}/hosting/assets": _move_asset,
     f"GET {APP}/hosting/assets/asset": _get_asset,

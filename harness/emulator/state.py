@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Literal
 
 from harness.emulator import hosting
-from harness.emulator.appconfig import from_config, to_config
+from harness.emulator.appconfig import from_config, to_config, to_zip
 from harness.emulator.defaults import (
     DEFAULT_APP_ID,
     DEFAULT_GROUP_ID,
@@ -364,6 +364,24 @@ class Store:
         self._check_app(group_id, app_id)
         with self._lock:
             return to_config(self._app_json(), self._docs)
+
+    def export(self, group_id: str, app_id: str, deployment_id: str = "") -> bytes:
+        """What a deployment deployed (the latest successful one by default), as a zip."""
+        self._check_app(group_id, app_id)
+        with self._lock:
+            if not deployment_id:
+                done = [d for d in self._deployments if d.deployed is not None]
+                return to_zip(to_config(self._app_json(), done[-1].deployed or {}))
+            found = next((d for d in self._deployments if d.id == deployment_id), None)
+            if found is None:
+                raise ApiError(404, "deployment not found", "DeploymentNotFound")
+            if found.deployed is None:
+                raise ApiError(
+                    400,
+                    f"deployment {deployment_id} is {found.status}: it deployed nothing",
+                    "InvalidDeployment",
+                )
+            return to_zip(to_config(self._app_json(), found.deployed))
 
     def push(self, user_id: str, group_id: str, app_id: str, config: Mapping[str, Any]) -> None:
         """Replace the whole app configuration: into the open draft, or deployed at once."""
