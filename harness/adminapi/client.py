@@ -311,7 +311,10 @@ class AdminClient:
         return DeployConfig.from_json(self._object("GET", f"{self._app}/deploy/config"))
 
     def patch_deploy_config(self, changes: Mapping[str, Any]) -> None:
-        self._session.call("PATCH", f"{self._app}/deploy/config", dict(changes))
+        """Change the given fields; the spec requires the whole config, so the rest is
+        sent as read."""
+        current = dict(self.get_deploy_config().raw)
+        self._session.call("PATCH", f"{self._app}/deploy/config", {**current, **changes})
 
     # Drafts
 

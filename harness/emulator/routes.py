@@ -92,7 +92,17 @@ def served_operations() -> tuple[Operation, ...]:
 
 def _handler(operation: Operation) -> Handler:
     if operation.label in _HAND_WRITTEN:
-        return _HAND_WRITTEN[operation.label]
+        hand_written = _HAND_WRITTEN[operation.label]
+        schema = operation.request_schema
+        if schema is None or operation.label in _CHECKS_ITS_OWN_BODY:
+            return hand_written
+
+        def checked(call: Call) -> tuple[int, Any]:
+            if call.body is not None:
+                _refuse_problems(problems(schema, call.body))
+            return hand_written(call)
+
+        return checked
 
     def generic_handler(call: Call) -> tuple[int, Any]:
         request = generic.Call(call.store, call.user_id, call.params, call.body, call.query)
@@ -329,7 +339,10 @@ def _push(call: Call) -> tuple[int, Any]:
 def _check_schema(label: str, body: Any) -> None:
     """400 when ``body`` breaks the request schema of that operation (deviations applied)."""
     schema = next(op.request_schema for op in operations() if op.label == label)
-    found = problems(schema or {}, body)
+    _refuse_problems(problems(schema or {}, body))
+
+
+def _refuse_problems(found: list[str]) -> None:
     if found:
         shown = "; ".join(found[:3])
         raise ApiError(400, f"the request body does not fit the spec: {shown}", "BadRequest")
@@ -456,6 +469,10 @@ _HAND_WRITTEN: Mapping[str, Handler] = {
     f"PATCH {APP}/hosting/assets/asset": _update_asset,
     f"PATCH {APP}/push": _push,
 }
+# Handlers that check their body themselves (sync settings first, with their own error code).
+_CHECKS_ITS_OWN_BODY = frozenset(
+    {f"PATCH {APP}/services/{{serviceId}}/config", f"PATCH {APP}/push"}
+)
 _AUTH: Mapping[str, Auth] = {
     "POST /auth/providers/mongodb-cloud/login": "none",
     "POST /auth/session": "refresh",
