@@ -163,6 +163,41 @@ def test_required_query_parameters_are_required(http: httpx.Client) -> None:
     assert http.get(f"{APP}/metrics", params=query).status_code == 200
 
 
+# -- apps ---------------------------------------------------------------------------------------
+
+
+def test_a_new_app_has_its_own_state(http: httpx.Client) -> None:
+    apps = f"/groups/{DEFAULT_GROUP_ID}/apps"
+    created = http.post(apps, json={"name": "second", "deployment_model": "LOCAL"})
+    assert created.status_code == 201, created.text
+    other = f"{apps}/{created.json()['_id']}"
+    assert created.json()["deployment_model"] == "LOCAL"
+    assert sorted(a["name"] for a in http.get(apps).json()) == ["realm-app", "second"]
+    http.post(f"{other}/functions", json=FUNCTION)
+    assert names(http.get(f"{other}/functions")) == ["hello"]
+    assert names(http.get(f"{APP}/functions")) == [], "apps do not share configuration"
+    assert http.get(f"{other}/services").json() == [], "a new app has no data source"
+    assert len(http.get(f"{other}/deployments").json()) == 2
+    assert http.delete(other).status_code == 204
+    assert http.get(other).json()["error_code"] == "AppNotFound"
+    assert [a["name"] for a in http.get(apps).json()] == ["realm-app"]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({"name": "realm-app"}, 409, "DuplicateAppName"),
+        ({"name": "1app"}, 400, "InvalidAppName"),
+        ({"name": "a b"}, 400, "InvalidAppName"),
+        ({}, 400, "InvalidAppName"),
+    ],
+    ids=["duplicate", "leading-digit", "space", "no-name"],
+)
+def test_app_names_are_checked(http: httpx.Client, body: Any, status: int, code: str) -> None:
+    answer = http.post(f"/groups/{DEFAULT_GROUP_ID}/apps", json=body)
+    assert answer.status_code == status and answer.json()["error_code"] == code
+
+
 # -- hosting assets ---------------------------------------------------------------------------
 
 ASSETS = f"{APP}/hosting/assets"

@@ -302,6 +302,16 @@ def _list_apps(call: Call) -> tuple[int, Any]:
     return 200, call.store.list_apps(call.params["groupId"])
 
 
+def _create_app(call: Call) -> tuple[int, Any]:
+    body = _object_body(call)
+    return 201, call.store.create_app(call.user_id, call.params["groupId"], body)
+
+
+def _delete_app(call: Call) -> tuple[int, Any]:
+    call.store.delete_app(*_app(call))
+    return 204, None
+
+
 def _get_app(call: Call) -> tuple[int, Any]:
     return 200, call.store.get_app(*_app(call))
 
@@ -447,7 +457,9 @@ _HAND_WRITTEN: Mapping[str, Handler] = {
     "POST /auth/session": _refresh,
     "DELETE /auth/session": _logout,
     "GET /groups/{groupId}/apps": _list_apps,
+    "POST /groups/{groupId}/apps": _create_app,
     f"GET {APP}": _get_app,
+    f"DELETE {APP}": _delete_app,
     f"GET {APP}/services/{{serviceId}}/config": _get_service_config,
     f"PATCH {APP}/services/{{serviceId}}/config": _patch_service_config,
     f"GET {APP}/deploy/config": _get_deploy_config,

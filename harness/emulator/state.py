@@ -24,6 +24,7 @@ against a fresh emulator are the same every time; only tokens are random.
 from __future__ import annotations
 
 import copy
+import re
 import secrets
 import threading
 import time
@@ -51,6 +52,8 @@ ID_BASE = 0x650000000000000000000000
 EPOCH = 1_700_000_000  # logical clock: deterministic timestamps in seconds
 DEPLOYMENT_LIST_LIMIT = 25  # the real service lists the 25 most recent
 SERVICES = "services"
+APP_NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
+APP_BODY_FIELDS = ("location", "deployment_model", "provider_region", "environment")
 
 Documents = Mapping[str, Any]  # document key -> document; None means deleted
 
@@ -153,6 +156,27 @@ class Session:
     expires_at: float
 
 
+@dataclass
+class _App:
+    """One app's state (mutable, guarded by the store's lock): its documents, its deploy
+    configuration, its drafts and deployments, and the app fields a creation set."""
+
+    id: str
+    name: str
+    client_app_id: str
+    domain_id: str
+    docs: dict[str, Any] = field(default_factory=dict)
+    deploy_config: dict[str, Any] = field(default_factory=dict)
+    drafts: dict[str, Draft] = field(default_factory=dict)
+    deployments: list[Deployment] = field(default_factory=list)
+    app_fields: dict[str, str] = field(default_factory=dict)
+
+
+def _check_group(group_id: str) -> None:
+    if group_id != DEFAULT_GROUP_ID:
+        raise ApiError(404, f"group not found: '{group_id}'", "GroupNotFound")
+
+
 class Store:
     """Everything the Admin API can see or change, guarded by one lock."""
 
@@ -180,20 +204,25 @@ class Store:
             self._throttle_left = faults.throttle_next
             self._unavailable_left = faults.unavailable_next
             self.user_id = self._new_id()
-            self._domain_id = self._new_id()
-            self._service_id = self._new_id()
-            service = {"_id": self._service_id, "name": SERVICE_NAME, "type": SERVICE_NAME}
-            self._docs: dict[str, Any] = {
-                SERVICES: {self._service_id: service},
-                config_key(self._service_id): _initial_config(faults),
-            }
-            self._deploy_config: dict[str, Any] = {
-                "ui_drafts_disabled": faults.ui_drafts_disabled,
-                "automatic_deployment": {"enabled": False},
-            }
-            self._drafts: dict[str, Draft] = {}
+            # The ids are taken in this order so recordings keep theirs.
+            domain_id, service_id = self._new_id(), self._new_id()
+            service = {"_id": service_id, "name": SERVICE_NAME, "type": SERVICE_NAME}
+            app = _App(
+                id=DEFAULT_APP_ID,
+                name=APP_NAME,
+                client_app_id=CLIENT_APP_ID,
+                domain_id=domain_id,
+                docs={
+                    SERVICES: {service_id: service},
+                    config_key(service_id): _initial_config(faults),
+                },
+                deploy_config={
+                    "ui_drafts_disabled": faults.ui_drafts_disabled,
+                    "automatic_deployment": {"enabled": False},
+                },
+            )
             first_draft_id = self._new_id()
-            self._deployments: list[Deployment] = [
+            app.deployments.append(
                 Deployment(
                     id=self._new_id(),
                     user_id=self.user_id,
@@ -203,30 +232,34 @@ class Store:
                     outcome="successful",
                     changes={},
                     draft_id=first_draft_id,
-                    deployed=copy.deepcopy(self._docs),
+                    deployed=copy.deepcopy(app.docs),
                 )
-            ]
+            )
+            self._apps: dict[str, _App] = {app.id: app}
 
     def snapshot(self) -> dict[str, Any]:
-        """The state as JSON, for debugging; tokens are left out (they are credentials)."""
+        """The state as JSON, for debugging; tokens are left out (they are credentials).
+        The default app's state is at the top level; ``apps`` lists every app."""
         with self._lock:
+            app = self._apps.get(DEFAULT_APP_ID) or _App(DEFAULT_APP_ID, "", "", "")
             return {
+                "apps": [self._app_json(a) for a in self._apps.values()],
                 "faults": asdict(self.faults),
                 "throttle_left": self._throttle_left,
                 "unavailable_left": self._unavailable_left,
                 "sessions": len(self._access),
-                "app": self._app_json(),
+                "app": self._app_json(app),
                 "services": {
-                    sid: copy.deepcopy(self._docs.get(config_key(sid)))
-                    for sid in self._docs[SERVICES]
+                    sid: copy.deepcopy(app.docs.get(config_key(sid)))
+                    for sid in app.docs.get(SERVICES, {})
                 },
-                "documents": copy.deepcopy(self._docs),
-                "deploy_config": copy.deepcopy(self._deploy_config),
+                "documents": copy.deepcopy(app.docs),
+                "deploy_config": copy.deepcopy(app.deploy_config),
                 "drafts": [
                     {"_id": d.id, "user_id": d.user_id, "changes": copy.deepcopy(dict(d.changes))}
-                    for d in self._drafts.values()
+                    for d in app.drafts.values()
                 ],
-                "deployments": [d.to_json(DEFAULT_APP_ID) for d in reversed(self._deployments)],
+                "deployments": [d.to_json(app.id) for d in reversed(app.deployments)],
             }
 
     # -- front door: faults and sessions ---------------------------------------------------
@@ -290,48 +323,86 @@ class Store:
     # -- apps and services -------------------------------------------------------------------
 
     def list_apps(self, group_id: str) -> list[dict[str, Any]]:
-        if group_id != DEFAULT_GROUP_ID:
-            raise ApiError(404, f"group not found: '{group_id}'", "GroupNotFound")
+        _check_group(group_id)
         with self._lock:
-            return [self._app_json()]
+            return [self._app_json(app) for app in self._apps.values()]
 
     def get_app(self, group_id: str, app_id: str) -> dict[str, Any]:
-        self._check_app(group_id, app_id)
         with self._lock:
-            return self._app_json()
+            return self._app_json(self._app(group_id, app_id))
+
+    def create_app(self, user_id: str, group_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """A new, empty app (no data source, one initial deployment), as the UI creates one."""
+        _check_group(group_id)
+        name = body.get("name")
+        if not isinstance(name, str) or not APP_NAME_PATTERN.fullmatch(name):
+            raise ApiError(
+                400,
+                "an app name starts with a letter and has only ASCII letters, digits, _ and -",
+                "InvalidAppName",
+            )
+        with self._lock:
+            if any(app.name == name for app in self._apps.values()):
+                raise ApiError(409, f"an app named '{name}' already exists", "DuplicateAppName")
+            app = _App(
+                id=self._new_id(),
+                name=name,
+                client_app_id=f"{name.lower()}-{self._ids:05x}"[:64],
+                domain_id=self._new_id(),
+                docs={SERVICES: {}},
+                deploy_config={
+                    "ui_drafts_disabled": False,
+                    "automatic_deployment": {"enabled": False},
+                },
+                app_fields={k: body[k] for k in APP_BODY_FIELDS if isinstance(body.get(k), str)},
+            )
+            app.deployments.append(
+                Deployment(
+                    id=self._new_id(),
+                    user_id=user_id,
+                    deployed_at=self._tick(),
+                    origin="API",
+                    status="successful",
+                    outcome="successful",
+                    changes={},
+                    deployed=copy.deepcopy(app.docs),
+                )
+            )
+            self._apps[app.id] = app
+            return self._app_json(app)
+
+    def delete_app(self, group_id: str, app_id: str) -> None:
+        with self._lock:
+            del self._apps[self._app(group_id, app_id).id]
 
     def get_service_config(
         self, user_id: str, group_id: str, app_id: str, sid: str
     ) -> dict[str, Any]:
         """The deployed config, or the user's draft view of it while their draft is open."""
-        self._check_app(group_id, app_id)
         with self._lock:
-            self._check_service(user_id, sid)
-            return dict(self._read(user_id, config_key(sid)) or {})
+            app = self._app(group_id, app_id)
+            self._check_service(app, user_id, sid)
+            return dict(self._read(app, user_id, config_key(sid)) or {})
 
     def patch_service_config(
         self, user_id: str, group_id: str, app_id: str, sid: str, patch: Mapping[str, Any]
     ) -> None:
         """Into the user's open draft, or deployed at once when none is open."""
-        self._check_app(group_id, app_id)
         with self._lock:
-            self._check_service(user_id, sid)
+            app = self._app(group_id, app_id)
+            self._check_service(app, user_id, sid)
             key = config_key(sid)
-            self._write(user_id, key, apply_config_patch(self._read(user_id, key) or {}, patch))
+            self._write(
+                app, user_id, key, apply_config_patch(self._read(app, user_id, key) or {}, patch)
+            )
 
     # -- generic documents: the draft overlay ------------------------------------------------
 
     def read(self, user_id: str, group_id: str, app_id: str, key: str) -> Any:
         """A document as ``user_id`` sees it (through their open draft); None if absent."""
-        self._check_app(group_id, app_id)
         with self._lock:
-            return self._read(user_id, key)
-
-    def deployed(self, group_id: str, app_id: str) -> dict[str, Any]:
-        """Every deployed document, outside any draft."""
-        self._check_app(group_id, app_id)
-        with self._lock:
-            return copy.deepcopy(self._docs)
+            app = self._app(group_id, app_id)
+            return self._read(app, user_id, key)
 
     def change(
         self,
@@ -345,34 +416,26 @@ class Store:
         """Read-modify-write one document atomically: ``update(current)`` returns the new
         document and a result to hand back. ``extra`` documents are written with it, as one
         change; the write follows the draft overlay."""
-        self._check_app(group_id, app_id)
         with self._lock:
-            new, result = update(self._read(user_id, key))
-            self._write_many(user_id, {**(extra or {}), key: new})
+            app = self._app(group_id, app_id)
+            new, result = update(self._read(app, user_id, key))
+            self._write_many(app, user_id, {**(extra or {}), key: new})
             return result
-
-    def replace_all(
-        self, user_id: str, group_id: str, app_id: str, documents: Mapping[str, Any]
-    ) -> None:
-        """Change many drafted documents as one (a push): one draft entry or one deployment."""
-        self._check_app(group_id, app_id)
-        with self._lock:
-            self._write_many(user_id, dict(documents))
 
     def pull(self, group_id: str, app_id: str) -> dict[str, Any]:
         """The deployed app configuration (never a draft's)."""
-        self._check_app(group_id, app_id)
         with self._lock:
-            return to_config(self._app_json(), self._docs)
+            app = self._app(group_id, app_id)
+            return to_config(self._app_json(app), app.docs)
 
     def export(self, group_id: str, app_id: str, deployment_id: str = "") -> bytes:
         """What a deployment deployed (the latest successful one by default), as a zip."""
-        self._check_app(group_id, app_id)
         with self._lock:
+            app = self._app(group_id, app_id)
             if not deployment_id:
-                done = [d for d in self._deployments if d.deployed is not None]
-                return to_zip(to_config(self._app_json(), done[-1].deployed or {}))
-            found = next((d for d in self._deployments if d.id == deployment_id), None)
+                done = [d for d in app.deployments if d.deployed is not None]
+                return to_zip(to_config(self._app_json(app), done[-1].deployed or {}))
+            found = next((d for d in app.deployments if d.id == deployment_id), None)
             if found is None:
                 raise ApiError(404, "deployment not found", "DeploymentNotFound")
             if found.deployed is None:
@@ -381,15 +444,15 @@ class Store:
                     f"deployment {deployment_id} is {found.status}: it deployed nothing",
                     "InvalidDeployment",
                 )
-            return to_zip(to_config(self._app_json(), found.deployed))
+            return to_zip(to_config(self._app_json(app), found.deployed))
 
     def push(self, user_id: str, group_id: str, app_id: str, config: Mapping[str, Any]) -> None:
         """Replace the whole app configuration: into the open draft, or deployed at once."""
-        self._check_app(group_id, app_id)
         with self._lock:
-            draft = self._draft_of(user_id)
-            view = {**self._docs, **(draft.changes if draft is not None else {})}
-            self._write_many(user_id, from_config(config, view, self._new_id))
+            app = self._app(group_id, app_id)
+            draft = self._draft_of(app, user_id)
+            view = {**app.docs, **(draft.changes if draft is not None else {})}
+            self._write_many(app, user_id, from_config(config, view, self._new_id))
 
     def tick(self) -> int:
         """A timestamp from the store's logical clock (deterministic across runs)."""
@@ -403,12 +466,11 @@ class Store:
     # -- deploy configuration ------------------------------------------------------------------
 
     def get_deploy_config(self, group_id: str, app_id: str) -> dict[str, Any]:
-        self._check_app(group_id, app_id)
         with self._lock:
-            return copy.deepcopy(self._deploy_config)
+            app = self._app(group_id, app_id)
+            return copy.deepcopy(app.deploy_config)
 
     def patch_deploy_config(self, group_id: str, app_id: str, patch: Mapping[str, Any]) -> None:
-        self._check_app(group_id, app_id)
         disabled = patch.get("ui_drafts_disabled", False)
         automatic = patch.get("automatic_deployment", {})
         if not isinstance(disabled, bool) or not isinstance(automatic, Mapping):
@@ -418,73 +480,74 @@ class Store:
                 "BadRequest",
             )
         with self._lock:
-            self._deploy_config.update(copy.deepcopy(dict(patch)))
+            app = self._app(group_id, app_id)
+            app.deploy_config.update(copy.deepcopy(dict(patch)))
 
     # -- drafts ----------------------------------------------------------------------------------
 
     def list_drafts(self, user_id: str, group_id: str, app_id: str) -> list[dict[str, Any]]:
-        self._check_app(group_id, app_id)
         with self._lock:
-            return [self._draft_json(d) for d in self._drafts.values() if d.user_id == user_id]
+            app = self._app(group_id, app_id)
+            return [self._draft_json(app, d) for d in app.drafts.values() if d.user_id == user_id]
 
     def create_draft(self, user_id: str, group_id: str, app_id: str) -> dict[str, Any]:
-        self._check_app(group_id, app_id)
         with self._lock:
-            if self._draft_of(user_id) is not None:
+            app = self._app(group_id, app_id)
+            if self._draft_of(app, user_id) is not None:
                 raise ApiError(
                     409, "a deployment draft already exists for this user", "DraftAlreadyExists"
                 )
             draft = Draft(id=self._new_id(), user_id=user_id)
-            self._drafts[draft.id] = draft
-            return self._draft_json(draft)
+            app.drafts[draft.id] = draft
+            return self._draft_json(app, draft)
 
     def discard_draft(self, user_id: str, group_id: str, app_id: str, draft_id: str) -> None:
-        self._check_app(group_id, app_id)
         with self._lock:
-            self._own_draft(user_id, draft_id)
-            del self._drafts[draft_id]
+            app = self._app(group_id, app_id)
+            self._own_draft(app, user_id, draft_id)
+            del app.drafts[draft_id]
 
     def draft_diff(self, user_id: str, group_id: str, app_id: str, draft_id: str) -> dict[str, Any]:
-        self._check_app(group_id, app_id)
         with self._lock:
-            draft = self._own_draft(user_id, draft_id)
+            app = self._app(group_id, app_id)
+            draft = self._own_draft(app, user_id, draft_id)
             diffs: list[str] = []
             for key, document in sorted(draft.changes.items()):
                 if key != hosting.ASSETS:
-                    before = self._docs.get(key)
-                    diffs.extend(document_diff(self._file_name(key), before, document))
-            assets = draft.changes.get(hosting.ASSETS, self._docs.get(hosting.ASSETS))
-            files = hosting.files_diff(self._docs.get(hosting.ASSETS) or {}, assets or {})
+                    before = app.docs.get(key)
+                    diffs.extend(document_diff(self._file_name(app, key), before, document))
+            assets = draft.changes.get(hosting.ASSETS, app.docs.get(hosting.ASSETS))
+            files = hosting.files_diff(app.docs.get(hosting.ASSETS) or {}, assets or {})
             return {"diffs": diffs, "hosting_files_diff": files}
 
     def deploy_draft(
         self, user_id: str, group_id: str, app_id: str, draft_id: str, name: str
     ) -> dict[str, Any]:
         """Close the draft and start a deployment of it (status "created")."""
-        self._check_app(group_id, app_id)
         with self._lock:
-            draft = self._own_draft(user_id, draft_id)
-            del self._drafts[draft_id]
+            app = self._app(group_id, app_id)
+            draft = self._own_draft(app, user_id, draft_id)
+            del app.drafts[draft_id]
             deployment = replace(
                 self._new_deployment(user_id, draft.changes, origin="API", draft_id=draft_id),
                 name=name,
             )
-            self._deployments.append(deployment)
-            return deployment.to_json(DEFAULT_APP_ID)
+            app.deployments.append(deployment)
+            return deployment.to_json(app.id)
 
     # -- deployments -----------------------------------------------------------------------------
 
     def list_deployments(self, group_id: str, app_id: str) -> list[dict[str, Any]]:
-        self._check_app(group_id, app_id)
         with self._lock:
-            newest = reversed(self._deployments[-DEPLOYMENT_LIST_LIMIT:])
-            return [d.to_json(DEFAULT_APP_ID) for d in newest]
+            app = self._app(group_id, app_id)
+            newest = reversed(app.deployments[-DEPLOYMENT_LIST_LIMIT:])
+            return [d.to_json(app.id) for d in newest]
 
     def redeploy(self, user_id: str, group_id: str, app_id: str, deployment_id: str) -> None:
         """Deploy again what a successful deployment left deployed (a new deployment)."""
-        self._check_app(group_id, app_id)
         with self._lock:
-            old = next((d for d in self._deployments if d.id == deployment_id), None)
+            app = self._app(group_id, app_id)
+            old = next((d for d in app.deployments if d.id == deployment_id), None)
             if old is None:
                 raise ApiError(404, "deployment not found", "DeploymentNotFound")
             if old.deployed is None:
@@ -494,19 +557,19 @@ class Store:
                     "deployment can be redeployed",
                     "InvalidDeployment",
                 )
-            changes = {key: None for key in self._docs if key not in old.deployed}
-            changes.update({k: v for k, v in old.deployed.items() if self._docs.get(k) != v})
+            changes = {key: None for key in app.docs if key not in old.deployed}
+            changes.update({k: v for k, v in old.deployed.items() if app.docs.get(k) != v})
             deployment = self._new_deployment(user_id, changes, origin="API", draft_id="")
-            self._deployments.append(self._settle_at_once(deployment))
+            app.deployments.append(self._settle_at_once(app, deployment))
 
     def get_deployment(self, group_id: str, app_id: str, deployment_id: str) -> dict[str, Any]:
         """The deployment, moved on one step: each look is one tick of the deploy worker."""
-        self._check_app(group_id, app_id)
         with self._lock:
-            for index, deployment in enumerate(self._deployments):
+            app = self._app(group_id, app_id)
+            for index, deployment in enumerate(app.deployments):
                 if deployment.id == deployment_id:
-                    self._deployments[index] = self._advance(deployment)
-                    return self._deployments[index].to_json(DEFAULT_APP_ID)
+                    app.deployments[index] = self._advance(app, deployment)
+                    return app.deployments[index].to_json(app.id)
         raise ApiError(404, "deployment not found", "DeploymentNotFound")
 
     # -- internals (called with the lock held) ---------------------------------------------
@@ -524,70 +587,72 @@ class Store:
         self._access[token] = Session(user_id, self._clock() + self.faults.token_ttl_seconds)
         return token
 
-    def _app_json(self) -> dict[str, Any]:
+    def _app_json(self, app: _App) -> dict[str, Any]:
         return {
-            "_id": DEFAULT_APP_ID,
-            "client_app_id": CLIENT_APP_ID,
-            "name": APP_NAME,
+            "_id": app.id,
+            "client_app_id": app.client_app_id,
+            "name": app.name,
             "location": "US-VA",
             "deployment_model": "GLOBAL",
             "provider_region": "aws-us-east-1",
-            "domain_id": self._domain_id,
+            "domain_id": app.domain_id,
             "group_id": DEFAULT_GROUP_ID,
             "last_used": EPOCH,
             "last_modified": EPOCH,
             "product": "standard",
             "environment": "",
+            **app.app_fields,
         }
 
-    def _draft_json(self, draft: Draft) -> dict[str, Any]:
-        app = {"id": DEFAULT_APP_ID, "name": APP_NAME}
-        return {"_id": draft.id, "user_id": draft.user_id, "app": app}
+    def _draft_json(self, app: _App, draft: Draft) -> dict[str, Any]:
+        return {"_id": draft.id, "user_id": draft.user_id, "app": {"id": app.id, "name": app.name}}
 
-    @staticmethod
-    def _check_app(group_id: str, app_id: str) -> None:
-        if group_id != DEFAULT_GROUP_ID or app_id != DEFAULT_APP_ID:
+    def _app(self, group_id: str, app_id: str) -> _App:
+        """The app a request names (called with the lock held); 404 when there is none."""
+        app = self._apps.get(app_id) if group_id == DEFAULT_GROUP_ID else None
+        if app is None:
             raise ApiError(404, f"app not found: '{app_id}'", "AppNotFound")
+        return app
 
-    def _check_service(self, user_id: str, sid: str) -> None:
-        if sid not in (self._read(user_id, SERVICES) or {}):
+    def _check_service(self, app: _App, user_id: str, sid: str) -> None:
+        if sid not in (self._read(app, user_id, SERVICES) or {}):
             raise ApiError(404, f"service not found: '{sid}'", "ServiceNotFound")
 
-    def _read(self, user_id: str, key: str) -> Any:
-        draft = self._draft_of(user_id)
+    def _read(self, app: _App, user_id: str, key: str) -> Any:
+        draft = self._draft_of(app, user_id)
         if draft is not None and key in draft.changes:
             return copy.deepcopy(draft.changes[key])
-        return copy.deepcopy(self._docs.get(key))
+        return copy.deepcopy(app.docs.get(key))
 
-    def _write(self, user_id: str, key: str, document: Any) -> None:
-        self._write_many(user_id, {key: document})
+    def _write(self, app: _App, user_id: str, key: str, document: Any) -> None:
+        self._write_many(app, user_id, {key: document})
 
-    def _write_many(self, user_id: str, documents: dict[str, Any]) -> None:
+    def _write_many(self, app: _App, user_id: str, documents: dict[str, Any]) -> None:
         immediate = {k: v for k, v in documents.items() if not is_drafted(k)}
         drafted = {k: copy.deepcopy(v) for k, v in documents.items() if is_drafted(k)}
-        _apply(self._docs, immediate)
+        _apply(app.docs, immediate)
         if not drafted:
             return
-        draft = self._draft_of(user_id)
+        draft = self._draft_of(app, user_id)
         if draft is not None:
-            self._drafts[draft.id] = replace(draft, changes={**draft.changes, **drafted})
+            app.drafts[draft.id] = replace(draft, changes={**draft.changes, **drafted})
             return
         deployment = self._new_deployment(user_id, drafted, origin="API", draft_id="")
-        self._deployments.append(self._settle_at_once(deployment))
+        app.deployments.append(self._settle_at_once(app, deployment))
 
-    def _file_name(self, key: str) -> str:
+    def _file_name(self, app: _App, key: str) -> str:
         """The configuration file a document is, as the drafts diff names it."""
         parts = key.split("/")
         if len(parts) == 3 and parts[0] == SERVICES and parts[2] == "config":
-            record = (self._docs.get(SERVICES) or {}).get(parts[1]) or {}
+            record = (app.docs.get(SERVICES) or {}).get(parts[1]) or {}
             return f"data_sources/{record.get('name', parts[1])}/config.json"
         return f"{key}.json"
 
-    def _draft_of(self, user_id: str) -> Draft | None:
-        return next((d for d in self._drafts.values() if d.user_id == user_id), None)
+    def _draft_of(self, app: _App, user_id: str) -> Draft | None:
+        return next((d for d in app.drafts.values() if d.user_id == user_id), None)
 
-    def _own_draft(self, user_id: str, draft_id: str) -> Draft:
-        draft = self._drafts.get(draft_id)
+    def _own_draft(self, app: _App, user_id: str, draft_id: str) -> Draft:
+        draft = app.drafts.get(draft_id)
         if draft is None or draft.user_id != user_id:
             raise ApiError(404, f"draft not found: '{draft_id}'", "DraftNotFound")
         return draft
@@ -611,26 +676,26 @@ class Store:
             draft_id=draft_id,
         )
 
-    def _advance(self, deployment: Deployment) -> Deployment:
+    def _advance(self, app: _App, deployment: Deployment) -> Deployment:
         if deployment.status == "created":
             return replace(deployment, status="pending")
         if deployment.status != "pending" or deployment.outcome == "stalled":
             return deployment
-        return self._finish(deployment)
+        return self._finish(app, deployment)
 
-    def _settle_at_once(self, deployment: Deployment) -> Deployment:
+    def _settle_at_once(self, app: _App, deployment: Deployment) -> Deployment:
         """A change made with no draft open: deployed (or failed, or stuck) right away."""
         if deployment.outcome == "stalled":
             return replace(deployment, status="pending")
-        return self._finish(deployment)
+        return self._finish(app, deployment)
 
-    def _finish(self, deployment: Deployment) -> Deployment:
+    def _finish(self, app: _App, deployment: Deployment) -> Deployment:
         if deployment.outcome == "failed":
             return replace(
                 deployment, status="failed", status_error_message=self.faults.fail_deploys
             )
-        _apply(self._docs, deployment.changes)
-        return replace(deployment, status="successful", deployed=copy.deepcopy(self._docs))
+        _apply(app.docs, deployment.changes)
+        return replace(deployment, status="successful", deployed=copy.deepcopy(app.docs))
 
 
 def config_key(service_id: str) -> str:
