@@ -146,3 +146,13 @@ def test_an_export_shows_what_one_deployment_deployed(client: AdminClient) -> No
 def test_an_export_of_an_unknown_deployment_is_not_found(client: AdminClient) -> None:
     with pytest.raises(NotFoundError):
         client.export_app("0" * 24)
+
+
+def test_apps_are_created_and_deleted(client: AdminClient) -> None:
+    made = client.create_app("second", deployment_model="LOCAL")
+    assert (made.name, made.deployment_model) == ("second", "LOCAL")
+    assert sorted(app.name for app in client.list_apps()) == ["realm-app", "second"]
+    client.delete_app(made.id)
+    assert [app.name for app in client.list_apps()] == ["realm-app"]
+    with pytest.raises(NotFoundError):
+        client.delete_app(made.id)

@@ -127,6 +127,16 @@ class AdminClient:
     def get_app(self) -> App:
         return App.from_json(self._object("GET", self._app))
 
+    def create_app(self, name: str, **fields: str) -> App:
+        """A new app in the target's project (``location``, ``deployment_model`` ...)."""
+        path = f"/groups/{quote(self.target.group_id, safe='')}/apps"
+        return App.from_json(self._object("POST", path, {"name": name, **fields}))
+
+    def delete_app(self, app_id: str) -> None:
+        """Delete an app of the target's project (not necessarily the target app)."""
+        group = quote(self.target.group_id, safe="")
+        self._session.call("DELETE", f"/groups/{group}/apps/{quote(app_id, safe='')}")
+
     # Services and their configuration
 
     def list_services(self) -> list[Service]:
