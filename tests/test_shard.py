@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -156,3 +157,12 @@ def test_three_live_shards_merge_into_the_unsharded_run(
     assert merged_junit.count("<testcase") == whole_junit.count("<testcase") > 0
     assert merged_junit.count("<failure") == whole_junit.count("<failure")
     assert loads((root / "merged/results.json").read_text()).pages
+
+
+def test_merge_refuses_shards_with_different_unbound_rules() -> None:
+    allowed = _result("b")
+    allowed = RunResult(run=replace(allowed.run, allow_unbound=True), pages=allowed.pages)
+    with pytest.raises(MergeError, match="allow-unbound"):
+        merge_results([("1", _result("a")), ("2", allowed)])
+    merged = merge_results([("1", allowed), ("2", RunResult(allowed.run, ()))])
+    assert merged.run.allow_unbound

@@ -113,8 +113,13 @@ def run(ctx: click.Context, /, **options: Any) -> None:
 
     Offline from cassettes/ by default. Live credentials come from
     MONGODB_ATLAS_PUBLIC_API_KEY and MONGODB_ATLAS_PRIVATE_API_KEY, the app
-    from MONGODB_ATLAS_PROJECT_ID (or DOCHARNESS_GROUP_ID) and DOCHARNESS_APP_ID.
-    Writes reports/results.json, reports/index.html, junit.xml and cucumber.json.
+    from MONGODB_ATLAS_PROJECT_ID (or DOCHARNESS_GROUP_ID) and DOCHARNESS_APP_ID;
+    live shards of a remote app take theirs from DOCHARNESS_SHARD_APPS (N
+    distinct ids, comma-separated). Writes reports/results.json,
+    reports/index.html, junit.xml and cucumber.json.
+
+    pytest runs with only the plugins a run needs (pytest-bdd, docharness, and
+    xdist with -n); name others in PYTEST_PLUGINS, or run `pytest features/`.
 
     Exit codes: 0 every scenario passed; 1 a step failed or is unbound;
     2 the run could not start.
@@ -285,7 +290,7 @@ def run_features(options: RunOptions) -> int:
         return 2
     if code == pytest.ExitCode.NO_TESTS_COLLECTED and options.shard:
         click.echo(f"docharness: shard {options.shard} has no scenarios", err=True)
-        save(_empty_results(options.mode), results_path)
+        save(_empty_results(options), results_path)
     elif code == pytest.ExitCode.NO_TESTS_COLLECTED:
         message = "no scenarios found (run `docharness extract` first?)"
         click.echo(f"docharness: error: {message}", err=True)
@@ -357,10 +362,11 @@ def _stale_features(project: ProjectConfig, paths: list[str], *, regenerate: boo
     return 1
 
 
-def _empty_results(mode: str) -> RunResult:
+def _empty_results(options: RunOptions) -> RunResult:
     """The results of a shard that no page fell to: nothing ran, nothing failed."""
     started = datetime.now(UTC).isoformat(timespec="seconds")
-    return RunResult(run=RunInfo(mode, "", started, started), pages=())
+    info = RunInfo(options.mode, "", started, started, allow_unbound=options.allow_unbound)
+    return RunResult(run=info, pages=())
 
 
 def summary(outcome: RunResult, report: Path | None = None) -> str:

@@ -2,16 +2,18 @@
 
 Shards split a run by page, so merging is a union of pages: a page found in
 two shards means the shards overlap (two runs of one shard, or shards of
-different runs), and a merge of different modes or targets would mix evidence
-of different kinds; both are refused. The merged result renders through the
-same report writers, with the same verdicts, as an unsharded run.
+different runs), and shards of different modes, targets or --allow-unbound
+settings would mix evidence of different kinds; all of these are refused. The
+merged result renders through the same report writers, with the same
+verdicts, as an unsharded run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
-from harness.results import RunInfo, RunResult
+from harness.results import RunResult
 
 
 class MergeError(ValueError):
@@ -29,6 +31,8 @@ def merge_results(shards: Sequence[tuple[str, RunResult]]) -> RunResult:
     targets = {result.run.target for _, result in ran}
     if len(targets) > 1:
         raise MergeError(f"the shards ran against different targets: {', '.join(sorted(targets))}")
+    if len({result.run.allow_unbound for _, result in shards}) > 1:
+        raise MergeError("some shards ran with --allow-unbound and some without")
     seen: dict[str, str] = {}
     for name, result in shards:
         for page in result.pages:
@@ -40,12 +44,10 @@ def merge_results(shards: Sequence[tuple[str, RunResult]]) -> RunResult:
             seen[page.page] = name
     first = (ran or list(shards))[0][1].run
     infos = [result.run for _, result in shards]
-    run = RunInfo(
-        mode=first.mode,
-        target=first.target,
+    run = replace(
+        first,
         started=min(info.started for info in infos),
         finished=max(info.finished for info in infos),
-        versions=dict(first.versions),
     )
     pages = sorted((page for _, result in shards for page in result.pages), key=lambda p: p.page)
     return RunResult(run=run, pages=tuple(pages))
