@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from harness.emulator.errors import ApiError
@@ -24,22 +25,15 @@ _MAX_PROBLEMS = 3
 Answer = tuple[int, Any]
 
 
+@dataclass(frozen=True)
 class Call:
-    """What a generic handler needs: the store, the caller, path parameters and body."""
+    """What a generic handler needs: the store, the caller, path parameters, query and body."""
 
-    def __init__(
-        self,
-        store: Store,
-        user_id: str,
-        params: Mapping[str, str],
-        body: Any,
-        query: Mapping[str, str] | None = None,
-    ) -> None:
-        self.store = store
-        self.user_id = user_id
-        self.params = params
-        self.body = body
-        self.query: Mapping[str, str] = query or {}
+    store: Store
+    user_id: str
+    params: Mapping[str, str]
+    body: Any
+    query: Mapping[str, str] = field(default_factory=dict)
 
 
 def answer(operation: Operation, call: Call) -> Answer:

@@ -138,14 +138,19 @@ def operations() -> tuple[Operation, ...]:
     return tuple(found)
 
 
+_ITEM_KINDS: Mapping[str, Kind] = {
+    "get": "get",
+    "put": "replace",
+    "patch": "update",
+    "delete": "delete",
+}
+
+
 def _kind(method: str, template: str, paths: Mapping[str, Any]) -> Kind:
-    segments = template.split("/")
-    last = segments[-1]
-    parent = "/".join(segments[:-1])
-    if _PARAM.match(last) and parent in paths:
-        return {"get": "get", "put": "replace", "patch": "update", "delete": "delete"}.get(
-            method, "action"
-        )  # type: ignore[return-value]
+    """The shape of one operation, from its path and its neighbours in the spec."""
+    parent = template.rsplit("/", 1)[0]
+    if is_item(template, paths):
+        return _ITEM_KINDS.get(method, "action")
     is_collection = any(is_item(t, paths) and t.rsplit("/", 1)[0] == template for t in paths)
     if is_collection and method in ("get", "post"):
         return "list" if method == "get" else "create"
