@@ -1,4 +1,4 @@
-"""The emulated product: one project, one app, its configuration, drafts and deployments.
+"""The emulated product: one project, its apps, their configuration, drafts and deployments.
 
 The app's state is a set of JSON documents keyed by their path below the app
 (``functions``, ``services/<id>/rules``, ``services/<id>/config``, ...): a
