@@ -41,13 +41,13 @@ def doc_string(block: Block) -> Iterator[str]:
 
     Uses backticks when the code holds three double quotes, and escapes the
     delimiter's quotes when it holds both kinds."""
-    text = block.text.replace("\r", "")
+    text = block.text
     delimiter = next((d for d in _DELIMITERS if d not in text), '"""')
     if delimiter in text:
         text = text.replace('"""', '\\"\\"\\"')
     language = "".join(char for char in block.language if char.isalnum() or char in "+-_.#")
     yield f"{_ARGUMENT}{delimiter}{language}"
-    for line in text.split("\n"):
+    for line in _lines(text):
         yield f"{_ARGUMENT}{line}".rstrip()
     yield f"{_ARGUMENT}{delimiter}"
 
@@ -63,12 +63,18 @@ def _cell(text: str) -> str:
     return one_line(text.replace("\\", "\\\\").replace("|", "\\|"))
 
 
+def _lines(text: str) -> list[str]:
+    """The code's lines, split wherever a Gherkin reader would split them (``\\x85``,
+    ``\\u2028`` and the like too), so that no piece of code lands outside its block."""
+    return text.splitlines() or [""]
+
+
 def _comment(block: Block) -> Iterator[str]:
     where = f"{block.location.path}:{block.location.line}"
     if block.kind in {"code", "output"}:
         language = f" {block.language}" if block.language else ""
         yield f"{_COMMENT} {block.kind}{language} ({where}):"
-        for line in block.text.replace("\r", "").split("\n"):
+        for line in _lines(block.text):
             yield f"{_COMMENT}   {line}".rstrip()
     elif block.kind == "table":
         yield f"{_COMMENT} table ({where}):"
