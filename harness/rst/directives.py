@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from docutils import nodes
-from docutils.parsers.rst import Directive
+from docutils.parsers.rst import Directive, DirectiveError
 from docutils.parsers.rst.directives import tables
 from docutils.statemachine import StringList
 
@@ -609,7 +609,7 @@ class _DocutilsListTable(tables.ListTable):  # type: ignore[misc]
     def run(self) -> list[nodes.Node]:
         try:
             return list(super().run())
-        except Exception:
+        except DirectiveError:  # rows of unequal length, a header with no body...
             return []
 
 
