@@ -1,0 +1,31 @@
+"""The run's verdict and what cleanup left behind, as results.json and the summary state them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from test_report_fixtures import _with_procedure, seed_result
+
+from harness.cli.run import summary
+from harness.report.html import render_html
+from harness.results import StepStatus, dumps, loads
+
+
+def test_an_undiscarded_draft_is_in_results_and_summary() -> None:
+    result = seed_result()
+    procedure = replace(result.pages[0].procedures[0], undiscarded_drafts=("d1",))
+    dirty = loads(dumps(_with_procedure(result, 0, 0, procedure)))
+    assert dirty.pages[0].procedures[0].undiscarded_drafts == ("d1",)
+    assert "draft d1 could not be discarded" in summary(dirty)
+
+
+def test_allowed_unbound_steps_pass_the_run_and_its_report() -> None:
+    result = seed_result()
+    procedure = result.pages[0].procedures[0]
+    steps = (replace(procedure.steps[0], status=StepStatus.UNBOUND), *procedure.steps[1:])
+    strict = _with_procedure(result, 0, 0, replace(procedure, steps=steps))
+    allowed = replace(strict, run=replace(strict.run, allow_unbound=True))
+    assert not strict.passed and loads(dumps(allowed)).passed
+    assert "FAILED" in summary(strict) and "FAILED" not in summary(allowed)
+    assert '<h2 id="verdict-title">Failed</h2>' in render_html(strict)
+    assert '<h2 id="verdict-title">Passed</h2>' in render_html(allowed)
