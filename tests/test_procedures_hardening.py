@@ -211,3 +211,12 @@ def test_the_time_limit_interrupts_and_restores_the_previous_handler() -> None:
     with rst_parse.time_limit(5):
         pass  # no alarm left pending
     time.sleep(0.01)
+
+
+def test_a_hand_edited_id_tag_cannot_name_a_cassette_outside_its_folder(tmp_path: Path) -> None:
+    from harness.plugin.cassettes import cassette_path
+
+    folder = (tmp_path / "cassettes").resolve()
+    for scenario_id in ("../../escape", "/etc/passwd", "..\\..\\x", "a/../../b", ""):
+        assert cassette_path(folder, scenario_id).resolve().is_relative_to(folder)
+    assert cassette_path(folder, "page/do-it/ui") == folder / "page/do-it/ui.yaml"

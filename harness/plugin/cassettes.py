@@ -51,8 +51,13 @@ class CassetteError(Exception):
 
 
 def cassette_path(cassette_dir: Path, scenario_id: str) -> Path:
-    """``cassettes/<page>/<procedure slug>.yaml`` for a scenario id."""
-    return cassette_dir / f"{scenario_id}.yaml"
+    """``cassettes/<page>/<procedure slug>.yaml`` for a scenario id. Parts that could
+    leave the folder (``..``, a root, NUL) are dropped: a hand-edited ``@id`` tag never
+    names a file outside it."""
+    parts = [
+        p for p in re.split(r"[\\/]+", scenario_id) if p not in {"", ".", ".."} and "\0" not in p
+    ]
+    return cassette_dir / f"{'/'.join(parts) or 'scenario'}.yaml"
 
 
 def is_auth_path(path: str) -> bool:
