@@ -190,6 +190,9 @@ operation = "deploy_draft"
     assert isinstance(in_ui, Bound) and in_ui.entry.id == "save-anywhere"
 
 
+CLAIM_WORDS = '[claims]\nwords = ["not", "paused", "red", "never", "stopped", "disabled", ' + (
+    '"terminated", "green", "successful"]'
+)
 TERMINATED = (
     "you have now terminated Realm Sync and should get a green notification bar on the top of "
     'the "Sync" page that states that your deployment was successful.'
@@ -220,6 +223,8 @@ def test_an_outcome_claiming_another_state_or_a_negation_is_unbound(
     binding = bind(load_catalog(), text, "outcome")
     assert isinstance(binding, Unbound)
     assert f"the outcome claims {claimed}, which no catalog entry checks" in binding.reason
+    pasted = parse_catalog([("c.toml", f"{CLAIM_WORDS}\n{binding.suggestion()}")])
+    assert isinstance(bind(pasted, text, "outcome"), Bound)  # the suggested entry binds it
 
 
 def test_the_outcome_as_written_binds_to_its_entry() -> None:

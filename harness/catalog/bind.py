@@ -20,6 +20,7 @@ class Unbound:
     sentence: Sentence
     kind: str
     reason: str
+    claimed: frozenset[str] = frozenset()  # claim words an entry for it must check
 
     def suggestion(self) -> str:
         """A ``[[step]]`` table to paste into a catalog file, filled from the sentence."""
@@ -30,6 +31,9 @@ class Unbound:
         if self.sentence.labels:
             labels = ", ".join(f'"{label}"' for label in dict.fromkeys(self.sentence.labels))
             lines.append(f"labels = [{labels}]")
+        if self.claimed:
+            claims = ", ".join(f'"{word}"' for word in sorted(self.claimed))
+            lines.append(f"claims = [{claims}]")
         lines += ['result = "ui-only"  # or: operation = "..."', 'why = "..."']
         return "\n".join(lines)
 
@@ -74,10 +78,11 @@ def bind(
             kind,
             f"the {kind} claims {words}, which no catalog entry checks "
             f"({matching[0].id} checks only {', '.join(sorted(matching[0].claims))})",
+            claimed,
         )
     if not candidates:
         labels = ", ".join(f'"{label}"' for label in sentence.labels) or "no UI labels"
-        return Unbound(sentence, kind, f"no catalog entry matches this {kind} ({labels})")
+        return Unbound(sentence, kind, f"no catalog entry matches this {kind} ({labels})", claimed)
     best = max(entry.specificity for entry in candidates)
     top = [e for e in candidates if e.specificity == best]
     if len(top) > 1:
