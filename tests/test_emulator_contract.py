@@ -214,6 +214,9 @@ def sweep_generic(http: httpx.Client, auth: dict[str, str], service_id: str) -> 
             ids[param] = created["_id"]
         if op.kind in ("get", "delete"):
             http.request(op.method, _path(op, {**ids, _last_param(op): UNKNOWN}), headers=auth)
+        item = op.template.rsplit("/", 1)[0]
+        if op.kind == "action" and any(o.label == f"GET {item}" for o in generic):
+            http.get(_path(op, ids).rsplit("/", 1)[0], headers=auth)  # the item, as changed
 
 
 _BODIES: dict[str, Any] = {

@@ -146,6 +146,13 @@ def test_only_a_successful_deployment_is_redeployed(http: httpx.Client, emulator
     assert export.status_code == 400 and export.json()["error_code"] == "InvalidDeployment"
 
 
+def test_a_secret_value_is_never_answered(http: httpx.Client) -> None:
+    created = http.post(f"{APP}/secrets", json={"name": "key", "value": "s3cr3t-value"})
+    assert created.status_code == 201 and "s3cr3t-value" not in created.text
+    listed = http.get(f"{APP}/secrets")
+    assert [s["name"] for s in listed.json()] == ["key"] and "s3cr3t-value" not in listed.text
+
+
 def test_children_of_a_missing_parent_are_not_found(http: httpx.Client) -> None:
     answer = http.get(f"{APP}/services/{'0' * 24}/rules")
     assert answer.status_code == 404 and answer.json()["error_code"] == "ServiceNotFound"

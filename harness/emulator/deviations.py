@@ -216,6 +216,17 @@ DEVIATIONS: tuple[Deviation, ...] = (
         },
     ),
     Deviation(
+        name="api-key-disabled-is-a-boolean",
+        method="GET",
+        path=f"{_APP}/api_keys/{{apiKeyId}}",
+        status="200",
+        spec_says="`disabled` is a string in the one-key answer",
+        service_does="`disabled` is a boolean, as enable and disable set it",
+        why="the same spec's list of API keys types it boolean; a flag is not a string",
+        target=("components", "schemas", "ApiKeyResponse", "properties", "disabled"),
+        replacement={"type": "boolean"},
+    ),
+    Deviation(
         name="hosting-upload-parts-required",
         method="PUT",
         path=f"{_APP}/hosting/assets/asset",

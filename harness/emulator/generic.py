@@ -114,9 +114,24 @@ def _app(call: Call) -> tuple[str, str]:
 
 
 def _shape(operation: Operation, value: Any) -> Any:
+    """The answer: fields the resource hides left out, then shaped by the response schema."""
     if operation.response_schema is None:
         return None
+    resource = operation.template[len(APP_TEMPLATE) + 1 :].split("/", 1)[0]
+    hidden = known().hidden.get(resource, frozenset())
+    if hidden:
+        value = (
+            [_without(v, hidden) for v in value]
+            if isinstance(value, list)
+            else _without(value, hidden)
+        )
     return fill(operation.response_schema, copy.deepcopy(value))
+
+
+def _without(record: Any, hidden: frozenset[str]) -> Any:
+    if not isinstance(record, Mapping):
+        return record
+    return {k: v for k, v in record.items() if k not in hidden}
 
 
 def _records(current: Any) -> dict[str, Any]:

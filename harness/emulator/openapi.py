@@ -80,6 +80,7 @@ class Resources:
     drafted: frozenset[str]
     pull: Mapping[str, str]
     actions: Mapping[str, Mapping[str, Any]]
+    hidden: Mapping[str, frozenset[str]]
     hand_written: frozenset[str]
     not_served: Mapping[str, str]
 
@@ -92,6 +93,7 @@ def resources() -> Resources:
         drafted=frozenset(raw["drafted"]),
         pull=dict(raw["pull"]),
         actions={name: dict(fields) for name, fields in raw["actions"].items()},
+        hidden={name: frozenset(fields) for name, fields in raw["hidden"].items()},
         hand_written=frozenset(raw["hand_written"]["operations"]),
         not_served=dict(raw["not_served"]),
     )
