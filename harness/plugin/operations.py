@@ -258,7 +258,7 @@ def read_back_form(state: ScenarioState) -> None:
     """
     deployment = state.deployment.id if state.deployment else "?"
     deployed = state.deployed_sync_state()
-    evidence = f"deployed sync config read after deployment {deployment}"
+    evidence = f"deployed sync config (GET .../pull) read after deployment {deployment}"
     for name, expected in state.form.items():
         if hasattr(deployed, name):
             found = _form_value(getattr(deployed, name))

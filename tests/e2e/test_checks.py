@@ -161,8 +161,8 @@ def test_form_value_not_deployed_fails_its_own_form_step(project: Project) -> No
     line, error = _failed(procedure)
     assert line == 50
     assert error == (
-        "database_name is 'other' in the deployed sync config read after deployment "
-        "000000000000000000000005, but the page sets 'todo'"
+        "database_name is 'other' in the deployed sync config (GET .../pull) read after "
+        "deployment 000000000000000000000005, but the page sets 'todo'"
     )
     statuses = {s["line"]: s["status"] for s in procedure["steps"]}
     assert statuses[69] == "verified" and statuses[72] == "skipped"
@@ -177,7 +177,8 @@ def test_form_values_confirmed_by_the_deployed_config_are_verified(project: Proj
     for line, value in ((44, "partition_key = '_partition'"), (50, "database_name = 'todo'")):
         assert steps[line]["status"] == "verified"
         assert (
-            value in steps[line]["reason"] and "deployed sync config read" in steps[line]["reason"]
+            value in steps[line]["reason"]
+            and "sync config (GET .../pull) read" in steps[line]["reason"]
         )
     assert steps[55]["status"] == "verified" and "development_mode = 'true'" in steps[55]["reason"]
 
