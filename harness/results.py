@@ -24,6 +24,7 @@ class StepStatus(enum.Enum):
     UNBOUND = "unbound"  # no catalog entry matches the sentence
     FAILED = "failed"  # the API showed the product does not behave as the page says
     SKIPPED = "skipped"  # not reached: an earlier step of the scenario failed
+    EXTERNAL = "external"  # a call outside the Admin API (Data API, GraphQL): never passed or failing
 
 
 class ResultsError(Exception):

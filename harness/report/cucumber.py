@@ -37,6 +37,7 @@ CUCUMBER_STATUS: dict[StepStatus, str] = {
     StepStatus.UNBOUND: "undefined",
     StepStatus.FAILED: "failed",
     StepStatus.SKIPPED: "skipped",
+    StepStatus.EXTERNAL: "skipped",  # not run by docharness; never failing
 }
 
 _NOT_ID = re.compile(r"[^a-z0-9]+")
@@ -65,6 +66,8 @@ def _step(step: StepResult, allow_unbound: bool) -> dict[str, Any]:
         "match": {"location": location(step)},
         "result": result,
     }
+    if step.status is StepStatus.EXTERNAL:
+        entry["output"] = [f"External: outside the Admin API, not run. {step.reason}".strip()]
     if step.status is StepStatus.UI_ONLY:
         entry["output"] = [
             f"UI only: no Admin API call can observe this step. {step.reason}".strip()

@@ -41,6 +41,7 @@ _ICONS = {
     S.UNBOUND: "?",
     S.FAILED: "\u2715",
     S.SKIPPED: "\u2013",
+    S.EXTERNAL: "\u2197",
 }
 
 _MARKUP = re.compile(r'"([^"]+)"|`([^`]+)`')
@@ -162,6 +163,8 @@ def _notes(step: StepResult) -> str:
         return f"{note}<strong>Not verified, UI only:</strong> {why}</div>"
     if step.status is S.SKIPPED:
         return f"{note}Not run: an earlier step did not pass.</div>"
+    if step.status is S.EXTERNAL:
+        return f"{note}<strong>External, not run:</strong> {_e(step.reason)}</div>"
     if not (step.reason or step.calls):
         return ""
     calls = f"{len(step.calls)} API call{'s' if len(step.calls) != 1 else ''}"

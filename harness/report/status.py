@@ -23,6 +23,7 @@ from harness.results import (
 ORDER: tuple[StepStatus, ...] = (
     StepStatus.VERIFIED,
     StepStatus.UI_ONLY,
+    StepStatus.EXTERNAL,
     StepStatus.UNBOUND,
     StepStatus.FAILED,
     StepStatus.SKIPPED,
@@ -34,16 +35,22 @@ LABELS: dict[StepStatus, str] = {
     StepStatus.UNBOUND: "Unbound",
     StepStatus.FAILED: "Failed",
     StepStatus.SKIPPED: "Skipped",
+    StepStatus.EXTERNAL: "External",
 }
 
 # A procedure or page named by its worst step: "UI only" would read as if nothing was checked.
-GROUP_LABELS: dict[StepStatus, str] = {**LABELS, StepStatus.UI_ONLY: "Partly verified"}
+GROUP_LABELS: dict[StepStatus, str] = {
+    **LABELS,
+    StepStatus.UI_ONLY: "Partly verified",
+    StepStatus.EXTERNAL: "Partly verified",
+}
 
 # Worst first: a group is as good as its worst member.
 _SEVERITY: tuple[StepStatus, ...] = (
     StepStatus.FAILED,
     StepStatus.UNBOUND,
     StepStatus.SKIPPED,
+    StepStatus.EXTERNAL,
     StepStatus.UI_ONLY,
     StepStatus.VERIFIED,
 )
