@@ -209,6 +209,11 @@ class AdminClient:
         """Replace the app's whole configuration (into the open draft, if there is one)."""
         self._session.call("PATCH", f"{self._app}/push", dict(config))
 
+    def call(self, method: str, path: str, body: Any = None) -> Any:
+        """Any request below the base URL, with this client's session: a page's curl command
+        is sent this way, never with the token the page shows."""
+        return self._session.call(method, path, body)
+
     def get_deployed_service_config(self, service_id: str) -> dict[str, Any]:
         """The deployed config of one service (its data source in the pulled configuration)."""
         name = next((s.name for s in self.list_services() if s.id == service_id), None)

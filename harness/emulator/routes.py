@@ -341,6 +341,8 @@ def _export(call: Call) -> tuple[int, Any]:
 
 def _push(call: Call) -> tuple[int, Any]:
     body = _object_body(call)
+    if "sync" in body:  # the app's sync/config.json: the documented Flexible Sync settings
+        check_sync_fields({"flexible_sync": body["sync"]})
     _check_schema(f"PATCH {APP}/push", body)
     call.store.push(call.user_id, *_app(call), body)
     return 204, None

@@ -21,6 +21,7 @@ from harness.adminapi.sync import (
     partition_sync_patch,
     terminate_patch,
 )
+from harness.plugin.code_steps import CodeState
 
 
 class CheckFailed(Exception):
@@ -56,6 +57,7 @@ class ScenarioState:
     staged: dict[str, Any] = field(default_factory=dict)  # the config change this scenario staged
     reviewed: str = ""  # the draft whose diff a review step showed (its modal holds Deploy)
     form_checks: list[FormCheck] = field(default_factory=list)  # read back after deploying
+    code: CodeState = field(default_factory=CodeState)  # what curl/CLI steps hold (code_steps)
 
     def linked_cluster(self, *, fresh: bool = False) -> str:
         """The id of the app's mongodb-atlas service, asked once per scenario (or again)."""

@@ -13,6 +13,7 @@ from vcr.errors import CannotOverwriteExistingCassetteException
 from harness.adminapi import AdminClientError, Exchange
 from harness.catalog import Bound, Catalog, Precondition, Result, Sentence, StepEntry, bind
 from harness.plugin.cassettes import divergence
+from harness.plugin.code_steps import run_code_step
 from harness.plugin.features import doc_location
 from harness.plugin.operations import OPERATIONS, CheckFailed, FormCheck, ScenarioState
 from harness.results import ApiCall, ProcedureResult, StepResult, StepStatus
@@ -204,6 +205,13 @@ class ScenarioRun:
 
     def perform(self, ref: StepRef) -> None:
         started = time.perf_counter()
+        ran = run_code_step(self, ref)  # a curl/CLI step runs its code, not its sentence
+        if ran is not None:
+            self.results.append(ran)
+            if ran.status is StepStatus.FAILED:
+                self.failed = True
+                raise StepFailure(f"{ref.doc_path}:{ref.doc_line}: {ref.text}\n  {ran.error}")
+            return
         binding = bind(self.catalog, ref.text, ref.kind, self.info.tags)
         if not isinstance(binding, Bound):
             self._record(
