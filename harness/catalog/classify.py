@@ -234,7 +234,9 @@ def _verbs(raw: Any, where: str) -> tuple[re.Pattern[str], ...]:
     if not isinstance(words, list):
         raise RulesError(f"{where}: `verbs` must be a list of strings")
     return tuple(
-        re.compile(rf"\b{re.escape(str(w))}(?:s|es|d|ed|ing)?\b", re.IGNORECASE) for w in words
+        # a verb after "to" states a purpose ("To delete an app, click ..."), not the action
+        re.compile(rf"(?<!\bto )\b{re.escape(str(w))}(?:s|es|d|ed|ing)?\b", re.IGNORECASE)
+        for w in words
     )
 
 
