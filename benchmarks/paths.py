@@ -13,8 +13,9 @@ in one run:
   the same pages (``publish_doctree``, in a fresh process too); target <= 1.0x;
 - warm ``docharness extract`` (nothing changed since the last run) against the
   cold one; target <= 0.05x;
-- ``docharness run --replay`` of this repository's features, per scenario,
-  against pytest running as many empty tests; target <= 2x;
+- ``docharness run --replay`` of this repository's features, and ``--live``
+  against the local emulator it starts, per scenario, against pytest running
+  as many empty tests; target <= 2x;
 - what the installed pytest11 plugin adds to ``pytest`` on 3 empty tests in a
   project that does not use docharness (against ``-p no:docharness``);
   target <= 0.05 s (5x ``--repeat`` runs of each: the difference is small).
@@ -154,23 +155,28 @@ def _measure(corpus: Path, pages: int, repeat: int, scratch: Path) -> tuple[list
         project,
         ok=(0, 1),  # a failing scenario still costs what it costs; the note says so
     )
+    live = _process(
+        ["-m", "harness", "run", "--live", "-q", "--results", str(scratch / "l/results.json")],
+        project,
+        ok=(0, 1),
+    )
     pytest_args = ["-m", "pytest", "-q", "-p", "no:cacheprovider"]
     empties = _process([*pytest_args, str(empty)], empty)
     plugin = _process([*pytest_args, str(three)], three)
     no_plugin = _process([*pytest_args, "-p", "no:docharness", str(three)], three)
 
     # First runs fill the bytecode cache and the warm path's page cache and manifest.
-    for first in (warm, replay, empties, plugin, no_plugin, bare):
+    for first in (warm, replay, live, empties, plugin, no_plugin, bare):
         first()
-    cold_s, warm_s, bare_s, replay_s, empty_s = median_times(
-        [cold, warm, bare, replay, empties], repeat
+    cold_s, warm_s, bare_s, replay_s, live_s, empty_s = median_times(
+        [cold, warm, bare, replay, live, empties], repeat
     )
     # A difference of a few milliseconds between two ~1 s runs: more runs, same method.
     plugin_s, no_plugin_s = median_times([plugin, no_plugin], repeat * 5)
     notes = [
         f"extract: {built} pages built from {corpus}",
-        f"run: {count} scenarios replayed, {seconds(replay_s / count)} each; an empty test "
-        f"{seconds(empty_s / count)}",
+        f"run: {count} scenarios, {seconds(replay_s / count)} each replayed, "
+        f"{seconds(live_s / count)} live; an empty test {seconds(empty_s / count)}",
     ]
     rows = [
         Row(f"cold extract vs bare docutils parse, {built} pages", "docutils", bare_s,
@@ -179,6 +185,8 @@ def _measure(corpus: Path, pages: int, repeat: int, scratch: Path) -> tuple[list
             "<= 0.05x"),
         Row(f"run --replay vs pytest, {count} empty tests (per scenario)", "pytest", empty_s,
             "replay", replay_s, "<= 2x"),
+        Row(f"run --live (emulator) vs pytest, {count} empty tests", "pytest", empty_s,
+            "live", live_s, "<= 2x"),
         Row("pytest, 3 empty tests: added by the docharness plugin", "-p no:docharness",
             no_plugin_s, "with it", plugin_s, "<= 0.05 s"),
     ]  # fmt: skip

@@ -97,9 +97,12 @@ def docharness_scenario(request: pytest.FixtureRequest) -> Iterator[ScenarioRun]
     state = ScenarioState(
         client=client,
         deploy_timeout=settings.deploy_timeout,
-        poll_interval=0.001 if settings.mode == "replay" else 0.2,
+        # A deployment on this machine (the emulator) is done in milliseconds.
+        poll_interval=0.001 if settings.mode == "replay" else _poll_interval(settings.api_url),
     )
-    run = ScenarioRun(info, settings.catalog, state, allow_unbound=settings.allow_unbound)
+    run = ScenarioRun(
+        info, settings.catalog, state, allow_unbound=settings.allow_unbound, known=settings.known
+    )
     holder.append(run)
     try:
         remote = settings.mode != "replay" and not is_loopback(settings.api_url)
@@ -133,6 +136,10 @@ def docharness_scenario(request: pytest.FixtureRequest) -> Iterator[ScenarioRun]
         settings.procedures.setdefault(page, []).append((feature, run.result(feature)))
     if refused:
         pytest.fail(refused, pytrace=False)  # outside the except: the reason is shown once
+
+
+def _poll_interval(api_url: str) -> float:
+    return 0.02 if is_loopback(api_url) else 0.2
 
 
 class SetupRefused(Exception):
