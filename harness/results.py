@@ -24,7 +24,9 @@ class StepStatus(enum.Enum):
     UNBOUND = "unbound"  # no catalog entry matches the sentence
     FAILED = "failed"  # the API showed the product does not behave as the page says
     SKIPPED = "skipped"  # not reached: an earlier step of the scenario failed
-    EXTERNAL = "external"  # a call outside the Admin API (Data API, GraphQL): never passed or failing
+    EXTERNAL = (
+        "external"  # a call outside the Admin API (Data API, GraphQL): never passed or failing
+    )
 
 
 class ResultsError(Exception):
@@ -53,6 +55,9 @@ class StepResult:
     error: str = ""  # failure message, for FAILED
     duration_ms: float = 0.0
     calls: tuple[ApiCall, ...] = ()
+    # The known-findings entry that accepted this failure (or the failure that kept this
+    # step from running), e.g. "docs/known-findings.toml:3": it no longer fails the run.
+    known: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,8 +78,13 @@ class ProcedureResult:
 
     def passes(self, allow_unbound: bool) -> bool:
         """The verdict: no step failed or was skipped, and none unbound unless allowed."""
-        statuses = {step.status for step in (*self.preconditions, *self.steps)}
+        statuses = {step.status for step in (*self.preconditions, *self.steps) if not step.known}
         return not statuses & blocking_statuses(allow_unbound)
+
+    @property
+    def known_findings(self) -> tuple[StepResult, ...]:
+        """Failed steps a known-findings entry accepted."""
+        return tuple(s for s in self.steps if s.known and s.status is StepStatus.FAILED)
 
 
 def blocking_statuses(allow_unbound: bool) -> frozenset[StepStatus]:
@@ -150,6 +160,7 @@ def _step(raw: dict[str, Any]) -> StepResult:
         error=raw.get("error", ""),
         duration_ms=float(raw.get("duration_ms", 0.0)),
         calls=tuple(ApiCall(**call) for call in raw.get("calls", ())),
+        known=raw.get("known", ""),
     )
 
 

@@ -18,26 +18,34 @@ Feature: Terminating & Re-enabling Realm Sync
 
   @id:reference/terminating-and-reenabling-realm-sync/re-enable-realm-sync @label:re-enable-realm-sync @from:sync/get-started
   Scenario: Re-enable Realm Sync
-    # Step 1: Choose the cluster to sync
-    # source/sync/get-started.txt:39
-    When In the "Sync" tab of the Realm UI, select your linked cluster from the "Select Cluster To Sync" dropdown.
-    # Step 2: Choose a partition key
-    # source/sync/get-started.txt:44
-    And Under "Sync Type", select "Partition-Based", then select `_partition` from the "Choose a Partition Key" dropdown.
-    # Step 3: Name the database
-    # source/sync/get-started.txt:50
-    And Enter `todo` in the "Define a Database Name" field. Clients write synced objects to this database.
-    # Step 4: Turn on Development Mode
-    # source/sync/get-started.txt:55
-    And Turn on the "Development Mode" toggle so that the data models of your client app define the sync schema.
-    # Step 5: Enable Sync
-    # source/sync/get-started.txt:60
-    And Click the "Enable Sync" button.
-    # Step 6: Review your changes
-    # source/sync/get-started.txt:64
-    And Click the "Review & Deploy" button in the blue notification bar telling you that changes have been made to your MongoDB Realm app.
-    # Step 7: Deploy
-    # source/sync/get-started.txt:69
-    And In the modal that appears, review your changes and then click the green "Deploy" button.
-    # source/sync/get-started.txt:72
-    Then You have now enabled Realm Sync: the "Sync" page shows that your deployment was successful.
+    # Step 1: Navigate to the Realm Sync Panel
+    # source/includes/steps-enable-sync-ui.yaml:4
+    When You can enable Realm Sync rules from the Sync panel in the Realm UI. To get to the Sync panel, click "Sync" beneath "Build" in the left-hand navigation.
+    # Step 2: Decide Whether to Use Development Mode
+    # source/includes/steps-enable-sync-ui.yaml:11
+    And The Sync panel presents you with two tabs: "Configuration" and "Development Mode". The tab that you should select depends on whether you want to define your object models in client-side code or prefer to use a server-side configuration.
+    # paragraph (source/includes/steps-enable-sync-ui.yaml:15): Select the "Configuration" tab if you want Realm to generate the client-side object model code for you based on your schemas. MongoDB Realm can generate schemas for you based on data already in your cluster, or you can define them yourself.
+    # paragraph (source/includes/steps-enable-sync-ui.yaml:21): Select the "Development Mode" tab if you would rather define and modify your object model in client-side code.
+    # Step 3: Configure Sync
+    # source/includes/steps-enable-sync-ui.yaml:27
+    And Follow the instructions in the Realm UI to configure sync for your cluster.
+    # source/includes/steps-enable-sync-ui.yaml:29
+    And Select a Cluster to Sync: Realm Sync applies to the entire cluster. Specify which cluster you want to sync in the dropdown.
+    # source/includes/steps-enable-sync-ui.yaml:30
+    And Define a Database Name (Development Mode Tab Only): If you opted to use Development Mode, Realm needs to know which database in your cluster to use for new collections it creates for Sync. Specify that database name in the input field.
+    # source/includes/steps-enable-sync-ui.yaml:31
+    And Choose a Partition Key: Specify which field to use to determine which realm each object belongs to. See Partition Atlas Data into Realms.
+    # source/includes/steps-enable-sync-ui.yaml:32
+    And Define Permissions (Configuration Tab Only): Select a template from the dropdown or enter your read and write sync rule in the input boxes.
+    # Step 4: Save the Configuration and Enable Sync
+    # source/includes/steps-enable-sync-ui.yaml:37
+    And On the "Configuration" tab, click "Enable Sync" to enable sync.
+    # paragraph (source/includes/steps-enable-sync-ui.yaml:40): On the "Development Mode" tab, click "Turn Dev Mode On" to enable sync with Development Mode.
+    # Step 5: Sync Data from a Client
+    # source/includes/steps-enable-sync-ui.yaml:46
+    And Now that you have enabled Realm Sync, you can open a synced realm using a client SDK to read and write synced data. See the client guide for your SDK:
+    # list (source/includes/steps-enable-sync-ui.yaml:49):
+    #   - Sync Data on Android
+    #   - Sync Data on iOS, macOS, and tvOS
+    #   - Sync Data on Node.js
+    #   - Sync Data with React Native

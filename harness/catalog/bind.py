@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from harness.catalog.classify import StepFacts, classify
 from harness.catalog.model import Catalog, StepEntry
 from harness.catalog.sentence import Sentence
 
@@ -21,6 +22,7 @@ class Unbound:
     kind: str
     reason: str
     claimed: frozenset[str] = frozenset()  # claim words an entry for it must check
+    matched: bool = False  # some entry matched (a claim it does not check, or a tie)
 
     def suggestion(self) -> str:
         """A ``[[step]]`` table to paste into a catalog file, filled from the sentence."""
@@ -79,6 +81,7 @@ def bind(
             f"the {kind} claims {words}, which no catalog entry checks "
             f"({matching[0].id} checks only {', '.join(sorted(matching[0].claims))})",
             claimed,
+            matched=True,
         )
     if not candidates:
         labels = ", ".join(f'"{label}"' for label in sentence.labels) or "no UI labels"
@@ -87,5 +90,45 @@ def bind(
     top = [e for e in candidates if e.specificity == best]
     if len(top) > 1:
         names = " and ".join(f"{e.id} ({e.source})" for e in top)
-        return Unbound(sentence, kind, f"ambiguous: {names} match equally well")
+        return Unbound(sentence, kind, f"ambiguous: {names} match equally well", matched=True)
     return Bound(top[0], sentence)
+
+
+@dataclass(frozen=True)
+class ByRule:
+    """A step no catalog entry matches, which a resource-model rule explains without a check.
+
+    ``status`` is "external" (outside the Admin API: client SDK code, a third-party
+    console, prose) or "ui-only" (navigation, which no Admin API read can observe).
+    Neither is ever counted as verified, and neither fails the run.
+    """
+
+    sentence: Sentence
+    status: str  # "external" | "ui-only"
+    reason: str
+    rule: str  # the rules file and line that decided, e.g. "harness/catalog/kinds.toml:12"
+
+
+def bind_step(
+    catalog: Catalog, text: str, kind: str, tags: frozenset[str] = frozenset()
+) -> Bound | ByRule | Unbound:
+    """:func:`bind`, then the resource model's rules for a sentence no entry matches.
+
+    Only a sentence no entry matched at all is classified: an outcome claiming a state
+    no entry checks, or a tie, stays unbound. The classifier marks a step external
+    only by an explicit rule, and navigation is ui-only by rule; anything else it
+    reads (a form, a save, an observation) still needs a catalog entry that checks
+    it, so it stays unbound and fails the run.
+    """
+    binding = bind(catalog, text, kind, tags)
+    if not isinstance(binding, Unbound) or binding.matched:
+        return binding
+    found = classify(StepFacts.from_sentence(text, kind, tags))
+    if found.external_reason is not None:
+        rule = found.why("external")
+        return ByRule(binding.sentence, "external", f"{found.external_reason} (rule {rule})", rule)
+    if found.kind == "navigation":
+        rule = found.why("kind")
+        reason = f"navigation: it opens a page of the UI and changes nothing (rule {rule})"
+        return ByRule(binding.sentence, "ui-only", reason, rule)
+    return binding

@@ -24,6 +24,7 @@ _STEP_KEYS = {
     "operation",
     "args",
     "form",
+    "stand_in",
     "claims",
     "why",
 }
@@ -99,6 +100,7 @@ def _step(raw: Mapping[str, Any], where: str, known_operations: frozenset[str] |
         operation=operation,
         args=_pairs(raw.get("args", {}), where, "args"),
         form=_pairs(raw.get("form", {}), where, "form"),
+        stand_in=_pairs(raw.get("stand_in", {}), where, "stand_in"),
         claims=frozenset(c.lower() for c in _strings(raw.get("claims", []), where, "claims")),
         why=str(raw.get("why", "")),
     )

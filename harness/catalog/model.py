@@ -27,6 +27,10 @@ class StepEntry:
     operation: str = ""
     args: tuple[tuple[str, str], ...] = ()
     form: tuple[tuple[str, str], ...] = ()
+    # Form fields the page leaves to the reader ("specify a name"), with the value
+    # docharness enters for them. A stand-in is never evidence of the page: the
+    # step stays ui-only and says which value was entered.
+    stand_in: tuple[tuple[str, str], ...] = ()
     claims: frozenset[str] = frozenset()  # the claim words (Catalog.claim_words) it checks
     why: str = ""
 

@@ -380,12 +380,15 @@ def summary(outcome: RunResult, report: Path | None = None) -> str:
         lines.append(f"{page.path}: {page.title}: {parts}")
         for proc in page.procedures:
             verdict = "passed" if outcome.procedure_passed(proc) else "FAILED"
+            if proc.known_findings and outcome.procedure_passed(proc):
+                verdict = "passed, but for a known finding"
             lines.append(f"  {proc.title}: {verdict}")
             for draft in proc.undiscarded_drafts:
                 lines.append(f"    draft {draft} could not be discarded: the app has an open draft")
             for step in (*proc.preconditions, *proc.steps):
                 if step.status is StepStatus.FAILED:
-                    lines.append(f"    {step.path}:{step.line}: failed: {step.error}")
+                    known = f" (known finding, {step.known})" if step.known else ""
+                    lines.append(f"    {step.path}:{step.line}: failed{known}: {step.error}")
                 elif step.status is StepStatus.UNBOUND:
                     lines.append(f"    {step.path}:{step.line}: unbound: {step.text}")
     lines.append(total(outcome))

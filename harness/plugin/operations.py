@@ -57,6 +57,7 @@ class ScenarioState:
     staged: dict[str, Any] = field(default_factory=dict)  # the config change this scenario staged
     reviewed: str = ""  # the draft whose diff a review step showed (its modal holds Deploy)
     form_checks: list[FormCheck] = field(default_factory=list)  # read back after deploying
+    undeployed: dict[str, Any] = field(default_factory=dict)  # staged, not deployed yet
     code: CodeState = field(default_factory=CodeState)  # what curl/CLI steps hold (code_steps)
 
     def linked_cluster(self, *, fresh: bool = False) -> str:
@@ -85,6 +86,7 @@ class ScenarioState:
         draft = self.stage()
         self.client.patch_service_config(self.linked_cluster(), change)
         self.staged = _merge(self.staged, change)
+        self.undeployed = _merge(self.undeployed, change)
         return draft
 
     def stage(self) -> str:
@@ -247,6 +249,7 @@ def deploy_draft(state: ScenarioState, args: Mapping[str, str]) -> str:
     state.deployment = state.client.wait_for_deployment(
         created.id, timeout=state.deploy_timeout, interval=state.poll_interval
     )
+    state.undeployed = {}
     if state.form:
         read_back_form(state)
     return f"deployment {created.id} is successful"

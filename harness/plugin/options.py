@@ -14,6 +14,7 @@ from harness.config import MODES, ConfigError, ProjectConfig, is_loopback, read_
 if TYPE_CHECKING:  # imported when a run starts: pytest loads this module in every project
     from harness.catalog import Catalog
     from harness.emulator import Emulator
+    from harness.plugin.known import KnownFinding
     from harness.results import ProcedureResult
 
 
@@ -84,6 +85,7 @@ class RunSettings:
     started: str
     emulated: bool = False
     record_failed: bool = False  # replace a failed scenario's cassette too (else kept as it was)
+    known: tuple[KnownFinding, ...] = ()  # the project's accepted findings (known-findings.toml)
     # page -> (feature file, result) of every scenario run so far
     procedures: dict[str, list[tuple[str, ProcedureResult]]] = field(default_factory=dict)
 
@@ -102,12 +104,14 @@ def run_settings(config: pytest.Config) -> RunSettings:
     """The session's settings, resolved on first use (a started emulator included)."""
     if SETTINGS not in config.stash:
         from harness.catalog import CatalogError, load_catalog
+        from harness.plugin.known import KnownFindingsError, load_known_findings
         from harness.plugin.operations import OPERATIONS
 
         try:
             project = read_project_config(config.rootpath)
             catalog = load_catalog(project.catalogs, frozenset(OPERATIONS))
-        except (ConfigError, CatalogError) as error:
+            known = load_known_findings(project.docs, _shown(project.docs, config.rootpath))
+        except (ConfigError, CatalogError, KnownFindingsError) as error:
             raise pytest.UsageError(f"docharness: {error}") from None
         mode = config.getoption("docharness_mode")
         api_url = config.getoption("api_url").rstrip("/")
@@ -133,6 +137,7 @@ def run_settings(config: pytest.Config) -> RunSettings:
             allow_unbound=config.getoption("allow_unbound"),
             deploy_timeout=config.getoption("deploy_timeout"),
             record_failed=config.getoption("docharness_record_failed"),
+            known=known,
             project=project,
             catalog=catalog,
             results_path=Path(results) if results else project.reports / "results.json",
@@ -140,6 +145,14 @@ def run_settings(config: pytest.Config) -> RunSettings:
             emulated=EMULATOR in config.stash,
         )
     return config.stash[SETTINGS]
+
+
+def _shown(path: Path, root: Path) -> str:
+    """``path`` as messages show it: relative to the run's root folder when below it."""
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _check_target(api_url: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -11,10 +12,20 @@ from typing import Any, NoReturn
 from vcr.errors import CannotOverwriteExistingCassetteException
 
 from harness.adminapi import AdminClientError, Exchange
-from harness.catalog import Bound, Catalog, Precondition, Result, Sentence, StepEntry, bind
+from harness.catalog import (
+    Bound,
+    ByRule,
+    Catalog,
+    Precondition,
+    Result,
+    Sentence,
+    StepEntry,
+    bind_step,
+)
 from harness.plugin.cassettes import divergence
 from harness.plugin.code_steps import run_code_step
 from harness.plugin.features import doc_location
+from harness.plugin.known import KnownFinding
 from harness.plugin.operations import OPERATIONS, CheckFailed, FormCheck, ScenarioState
 from harness.results import ApiCall, ProcedureResult, StepResult, StepStatus
 
@@ -109,6 +120,15 @@ def _resolve(
     return template
 
 
+def _dotted(change: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """The leaves of a nested change with their dotted paths, as a message names them."""
+    found: list[tuple[str, Any]] = []
+    for key, value in change.items():
+        path = f"{prefix}{key}"
+        found += _dotted(value, f"{path}.") if isinstance(value, Mapping) else [(path, value)]
+    return found
+
+
 @dataclass
 class ScenarioRun:
     """Carries a scenario from its preconditions to its last step, recording each result."""
@@ -125,6 +145,10 @@ class ScenarioRun:
     stopped: bool = False  # a step was skipped for ``blocked``: every later step is skipped too
     form_origin: dict[str, int] = field(default_factory=dict)  # form field -> index in results
     undiscarded_drafts: list[str] = field(default_factory=list)
+    stand_ins: set[str] = field(default_factory=set)  # form fields holding a stand-in value
+    staged_at: int | None = None  # index in results of the step that staged undeployed changes
+    known: tuple[KnownFinding, ...] = ()  # accepted findings: they do not fail the scenario
+    known_stop: str = ""  # a known finding stopped the scenario: later steps are skipped
 
     def on_exchange(self, exchange: Exchange) -> None:
         self.calls.append(
@@ -204,6 +228,53 @@ class ScenarioRun:
     # Steps
 
     def perform(self, ref: StepRef) -> None:
+        """Run one step; after the scenario's last step, check what it left undeployed.
+
+        A failure that a known-findings entry accepts stops the scenario like any
+        failure (the steps after it are skipped), but does not fail it.
+        """
+        if self.known_stop:
+            reason = "not reached: an earlier step failed (a known finding)"
+            self.results.append(
+                ref.result(StepStatus.SKIPPED, reason=reason, known=self.known_stop)
+            )
+            return
+        try:
+            self._perform(ref)
+            if ref is self.info.steps[-1]:
+                self.finish()
+        except StepFailure:
+            if not self._accept_known():
+                raise
+
+    def _accept_known(self) -> bool:
+        """Mark the scenario's failures known when an entry accepts every one of them."""
+        failed = [
+            (index, step)
+            for index, step in enumerate(self.results)
+            if step.status is StepStatus.FAILED and not step.known
+        ]
+        found = []
+        for index, step in failed:
+            entry = next(
+                (
+                    k
+                    for k in self.known
+                    if k.matches(self.info.id, step.path, step.line, "failed", step.error)
+                ),
+                None,
+            )
+            if entry is None:
+                return False
+            found.append((index, step, entry))
+        if not found:
+            return False
+        for index, step, entry in found:
+            self.results[index] = replace(step, known=entry.source)
+        self.known_stop = found[0][2].source
+        return True
+
+    def _perform(self, ref: StepRef) -> None:
         started = time.perf_counter()
         ran = run_code_step(self, ref)  # a curl/CLI step runs its code, not its sentence
         if ran is not None:
@@ -212,7 +283,11 @@ class ScenarioRun:
                 self.failed = True
                 raise StepFailure(f"{ref.doc_path}:{ref.doc_line}: {ref.text}\n  {ran.error}")
             return
-        binding = bind(self.catalog, ref.text, ref.kind, self.info.tags)
+        binding = bind_step(self.catalog, ref.text, ref.kind, self.info.tags)
+        if isinstance(binding, ByRule):
+            status = StepStatus.EXTERNAL if binding.status == "external" else StepStatus.UI_ONLY
+            self._record(ref, status, started, catalog_entry=binding.rule, reason=binding.reason)
+            return
         if not isinstance(binding, Bound):
             self._record(
                 ref,
@@ -241,8 +316,18 @@ class ScenarioRun:
                 self.form_origin[name] = len(self.results)
         except CheckFailed as mismatch:
             self._fail(ref, entry, started, str(mismatch), ())
+        why = entry.why
+        for name, value in entry.stand_in:
+            self.state.form[name] = value
+            self.form_origin[name] = len(self.results)
+            self.stand_ins.add(name)
+        if entry.stand_in:
+            entered = ", ".join(f"{name} = {value!r}" for name, value in entry.stand_in)
+            why = f"{why} docharness entered a stand-in ({entered}): no evidence of the page."
         if entry.result is Result.UI_ONLY:
-            self._record(ref, StepStatus.UI_ONLY, started, catalog_entry=entry.id, reason=entry.why)
+            self._record(
+                ref, StepStatus.UI_ONLY, started, catalog_entry=entry.id, reason=why.strip()
+            )
             return
         message, error, calls = self._run(entry.operation, dict(entry.args))
         if error:
@@ -250,7 +335,35 @@ class ScenarioRun:
         self._record(
             ref, StepStatus.VERIFIED, started, catalog_entry=entry.id, reason=message, calls=calls
         )
+        if not self.state.undeployed:
+            self.staged_at = None
+        elif self.staged_at is None:
+            self.staged_at = len(self.results) - 1
         self._settle_form_checks()
+
+    def finish(self) -> None:
+        """After the last step: a change this scenario staged and never deployed fails.
+
+        The reader's app only gets what a deployment deploys; a page that stages a
+        change in a draft and ends there leaves the app without it. The failure is
+        reported at the step that staged the change (else the last step), naming it.
+        """
+        if self.failed or not self.state.undeployed:
+            return
+        index = self.staged_at if self.staged_at is not None else len(self.results) - 1
+        step = self.results[index]
+        change = ", ".join(
+            f"{key} = {json.dumps(value)}" for key, value in _dotted(self.state.undeployed)
+        )
+        draft = self.state.draft_id or "?"
+        error = (
+            f"this step staged a change in draft {draft} ({change}) and no later step of the "
+            "page deploys it (no Review & Deploy, then Deploy): the scenario ends with the "
+            "change still in the draft, so the app never gets it"
+        )
+        self.failed = True
+        self.results[index] = replace(step, status=StepStatus.FAILED, error=error)
+        raise StepFailure(f"{step.path}:{step.line}: {step.text}\n  {error}")
 
     def _settle_form_checks(self) -> None:
         """Mark the form steps whose values the deployed configuration confirmed, or fail one."""
@@ -270,7 +383,7 @@ class ScenarioRun:
                 self.failed = True
                 self.results[index] = replace(step, status=StepStatus.FAILED, error=error)
                 raise StepFailure(f"{step.path}:{step.line}: {step.text}\n  {error}")
-            if step.status is StepStatus.UI_ONLY:
+            if step.status is StepStatus.UI_ONLY and not self.stand_ins & {c.name for c in found}:
                 values = ", ".join(f"{c.name} = {c.found!r}" for c in found)
                 reason = f"confirmed by the {found[0].evidence}: {values}"
                 self.results[index] = replace(step, status=StepStatus.VERIFIED, reason=reason)
@@ -298,7 +411,11 @@ class ScenarioRun:
         """The procedure's result; steps never reached are SKIPPED, with their doc lines."""
         done = len(self.results)
         skipped = [
-            ref.result(StepStatus.SKIPPED, reason="not reached: an earlier step failed")
+            ref.result(
+                StepStatus.SKIPPED,
+                reason="not reached: an earlier step failed",
+                known=self.known_stop,
+            )
             for ref in self.info.steps[done:]
         ]
         return ProcedureResult(
