@@ -353,3 +353,18 @@ def test_any_text_renders_to_parseable_gherkin(
         return
     assert text is not None
     assert_locations_line_up(text, doc, tmp_path_factory.mktemp("fuzz"))
+
+
+def test_scenario_names_never_repeat_the_tab() -> None:
+    steps = (action("Click.", 1),)
+    doc = document(
+        procedure("p/a/ui", "Create an App (ui)", steps, tab="ui"),
+        procedure("p/b/ui", "Create an App", steps, tab="ui"),
+        procedure("p/c/cli", "Create an App", steps, tab="cli"),
+    )
+    names = [line.strip() for line in (render_document(doc) or "").splitlines()]
+    assert [n for n in names if n.startswith("Scenario:")] == [
+        "Scenario: Create an App (ui)",
+        "Scenario: Create an App (ui) (2)",
+        "Scenario: Create an App (cli)",
+    ]
