@@ -1,0 +1,301 @@
+"""Steps whose code is a realm-cli command or a curl request, run as evidence.
+
+A small docs project with one page: a CLI procedure (login, pull, edit
+``sync/config.json``, push), an Admin API procedure of curl requests (read the
+service config, create a draft, PATCH the config, deploy the draft) and a Data
+API call. It is recorded against the emulator (a real server on 127.0.0.1),
+replayed offline and run live; then edits a reviewer would try (a flag, a
+path, a JSON field, ``-h`` for ``-H``, a missing ``\\``, the push left out)
+must fail at the right line, in replay and live alike.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from e2e_project import Project
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PAGE = "docs/source/code-steps.txt"
+CLI, API, DATA = (
+    "Enable Sync with the CLI",
+    "Change the Cluster Configuration with the Admin API",
+    "Query a Collection with the Data API",
+)
+PAGE_TEXT = """==========
+Code Steps
+==========
+
+Enable Sync with the CLI
+------------------------
+
+.. procedure::
+
+   .. step:: Log In
+
+      Log in with your API key:
+
+      .. code-block:: shell
+
+         realm-cli login --api-key="<Public API Key>" --private-api-key="<Private API Key>"
+
+   .. step:: Pull the Latest Version of Your App
+
+      To pull a local copy of the latest version of your app, run the following:
+
+      .. code-block:: bash
+
+         realm-cli pull --remote="<Your App ID>"
+
+   .. step:: Add a Sync Configuration
+
+      Add the following to ``sync/config.json``:
+
+      .. code-block:: json
+
+         {
+           "type": "flexible",
+           "state": "enabled",
+           "database_name": "todo",
+           "development_mode_enabled": false,
+           "client_max_offline_days": 30,
+           "queryable_fields_names": ["owner_id"]
+         }
+
+   .. step:: Deploy the Sync Configuration
+
+      To deploy your changes, push your app configuration:
+
+      .. code-block:: shell
+
+         realm-cli push --remote="<Your App ID>"
+
+Change the Cluster Configuration with the Admin API
+---------------------------------------------------
+
+.. procedure::
+
+   .. step:: Get the Service Configuration
+
+      Get the configuration of the linked cluster:
+
+      .. code-block:: shell
+
+         curl https://services.cloud.mongodb.com/api/admin/v3.0/groups/{GROUP_ID}/apps/{APP_ID}/services/{MongoDB_Service_ID}/config \\
+           -X GET \\
+           -H 'Authorization: Bearer <Valid Access Token>'
+
+   .. step:: Create a Draft
+
+      Create a draft to group your changes:
+
+      .. code-block:: shell
+
+         curl -X POST https://services.cloud.mongodb.com/api/admin/v3.0/groups/{GROUP_ID}/apps/{APP_ID}/drafts \\
+           -H 'Authorization: Bearer <Valid Access Token>'
+
+   .. step:: Change the Read Preference
+
+      Send the new read preference:
+
+      .. code-block:: shell
+
+         curl -X PATCH https://services.cloud.mongodb.com/api/admin/v3.0/groups/{GROUP_ID}/apps/{APP_ID}/services/{MongoDB_Service_ID}/config \\
+           -H 'Authorization: Bearer <Valid Access Token>' \\
+           -H 'Content-Type: application/json' \\
+           -d '{"readPreference": "nearest"}'
+
+   .. step:: Deploy the Draft
+
+      Deploy the draft:
+
+      .. code-block:: shell
+
+         curl -X POST https://services.cloud.mongodb.com/api/admin/v3.0/groups/{GROUP_ID}/apps/{APP_ID}/drafts/{draftId}/deployment \\
+           -H 'Authorization: Bearer <Valid Access Token>'
+
+Query a Collection with the Data API
+------------------------------------
+
+.. procedure::
+
+   .. step:: Find a Document
+
+      Call the Data API:
+
+      .. code-block:: shell
+
+         curl https://data.mongodb-api.com/app/<App ID>/endpoint/data/v1/action/findOne \\
+           -H 'api-key: <Data API Key>' \\
+           -d '{"dataSource": "mongodb-atlas", "database": "todo", "collection": "items"}'
+"""
+
+# doc line -> status, for the unedited page (the same in record, replay and live)
+EXPECTED = {
+    12: "verified",  # realm-cli login
+    20: "verified",  # realm-cli pull
+    28: "verified",  # the sync/config.json edit, read back after the push
+    43: "verified",  # realm-cli push: its deployment, then the deployed config
+    56: "verified",  # curl GET .../services/{id}/config
+    66: "verified",  # curl POST .../drafts, listed by GET .../drafts
+    75: "verified",  # curl PATCH .../config, read back
+    86: "verified",  # curl POST .../drafts/{id}/deployment, polled to successful
+    100: "external",  # the Data API
+}
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The project, extracted and recorded against a local emulator (live)."""
+    root = tmp_path_factory.mktemp("code-steps")
+    (root / "docs/source").mkdir(parents=True)
+    (root / "docs/snooty.toml").write_text('name = "codesteps"\ntitle = "Code steps"\n')
+    (root / PAGE).write_text(PAGE_TEXT, encoding="utf-8")
+    shutil.copy(REPO_ROOT / "pyproject.toml", root / "pyproject.toml")
+    project = Project(root)
+    assert project.docharness("extract", "docs", "-o", "features").code == 0
+    done = project.docharness("run", "--record")
+    assert done.code == 0, done.output
+    return project
+
+
+@pytest.fixture
+def project(recorded: Project, tmp_path: Path) -> Project:
+    """A copy of the recorded project that a test may edit."""
+    root = tmp_path / "project"
+    shutil.copytree(recorded.root, root)
+    return Project(root)
+
+
+def _steps(project: Project) -> dict[int, dict[str, Any]]:
+    results = json.loads((project.root / "reports/results.json").read_text(encoding="utf-8"))
+    return {
+        step["line"]: step
+        for page in results["pages"]
+        for procedure in page["procedures"]
+        for step in procedure["steps"]
+    }
+
+
+def _run(project: Project, *args: str) -> tuple[int, dict[int, dict[str, Any]]]:
+    done = project.docharness("run", *args)
+    assert done.code in (0, 1), done.output
+    return done.code, _steps(project)
+
+
+@pytest.mark.parametrize("mode", ["replay", "live"])
+def test_every_step_is_verified_or_external(project: Project, mode: str) -> None:
+    code, steps = _run(project, *(["--live"] if mode == "live" else []))
+    assert code == 0
+    assert {line: step["status"] for line, step in steps.items()} == EXPECTED
+    assert "deployment" in steps[43]["reason"] and "code-steps.txt:28" in steps[43]["reason"]
+    assert "GET .../pull" in steps[28]["reason"]
+    assert "Data API" in steps[100]["reason"]
+    assert any(call["path"].endswith("/push") for call in steps[43]["calls"])
+
+
+def test_the_recording_holds_the_requests_the_commands_make(recorded: Project) -> None:
+    cassette = (recorded.root / "cassettes/code-steps/enable-sync-with-the-cli.yaml").read_text()
+    assert "/push" in cassette and "/pull" in cassette
+    assert "client_max_offline_days" in cassette  # the page's edit went out with the push
+    assert "Private API Key" not in cassette
+
+
+def _replace(old: str, new: str) -> Callable[[str], str]:
+    def edit(text: str) -> str:
+        assert old in text, old
+        return text.replace(old, new, 1)
+
+    return edit
+
+
+@dataclass(frozen=True)
+class Edit:
+    name: str
+    apply: Callable[[str], str]
+    line: int  # the step whose line fails
+    status: str
+    says: str  # in the step's error (or reason, when unbound)
+
+
+EDITS = [
+    Edit(
+        "a CLI flag",
+        _replace('realm-cli pull --remote="', 'realm-cli pull --remot="'),
+        20,
+        "failed",
+        "code-steps.txt:24: DH307 pull has no flag --remot",
+    ),
+    Edit(
+        "a JSON field",
+        _replace('"client_max_offline_days": 30', '"client_max_offline_dayz": 30'),
+        28,
+        "failed",
+        "not deployed: the push at docs/source/code-steps.txt:43 failed",
+    ),
+    Edit(
+        "a curl path",
+        _replace(
+            "{APP_ID}/services/{MongoDB_Service_ID}/config \\\n           -X GET",
+            "{APP_ID}/servics/{MongoDB_Service_ID}/config \\\n           -X GET",
+        ),
+        56,
+        "failed",
+        "DH305 GET /groups/{GROUP_ID}/apps/{APP_ID}/servics/{MongoDB_Service_ID}/config is no",
+    ),
+    Edit(
+        "-h for -H",
+        _replace(
+            "-X GET \\\n           -H 'Authorization", "-X GET \\\n           -h 'Authorization"
+        ),
+        56,
+        "failed",
+        "code-steps.txt:62: DH301 -h is curl's help flag",
+    ),
+    Edit(
+        "a missing continuation",
+        _replace(
+            "-H 'Content-Type: application/json' \\\n", "-H 'Content-Type: application/json'\n"
+        ),
+        75,
+        "failed",
+        "code-steps.txt:81: DH302 line ends the command",
+    ),
+    Edit(
+        "the push left out",
+        _replace(
+            "   .. step:: Deploy the Sync Configuration\n\n"
+            "      To deploy your changes, push your app configuration:\n\n"
+            "      .. code-block:: shell\n\n"
+            '         realm-cli push --remote="<Your App ID>"\n',
+            "",
+        ),
+        28,
+        "unbound",
+        "no push in this procedure",
+    ),
+]
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=[edit.name for edit in EDITS])
+def test_an_edited_command_fails_at_its_line_in_replay_and_live(
+    project: Project, edit: Edit
+) -> None:
+    page = project.root / PAGE
+    page.write_text(edit.apply(page.read_text(encoding="utf-8")), encoding="utf-8")
+    assert project.docharness("extract", "docs", "-o", "features").code == 0
+    statuses = {}
+    for mode in ("replay", "live"):
+        code, steps = _run(project, *(["--live"] if mode == "live" else []))
+        assert code == 1, mode
+        step = steps[edit.line]
+        assert step["status"] == edit.status, (mode, step)
+        assert edit.says in (step["error"] or step["reason"]), (mode, step)
+        statuses[mode] = {line: s["status"] for line, s in steps.items()}
+    assert statuses["replay"] == statuses["live"]
