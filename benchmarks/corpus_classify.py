@@ -23,14 +23,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from harness.catalog.classify import Classification, StepFacts, classify  # noqa: E402
+from harness.gherkin.text import slug, step_sentence  # noqa: E402
 from harness.procedures import extract_project  # noqa: E402
 
 CORPORA = ("app-services", "realm-2021")
 TARGET = 0.05
 
 
-def classify_corpus(source: Path) -> list[tuple[str, StepFacts, Classification]]:
-    """(location, facts, classification) of every step of a temporary copy of ``source``."""
+def classify_corpus(
+    source: Path,
+) -> list[tuple[str, StepFacts, Classification, Classification]]:
+    """(location, facts, classification, as the runner sees it) of every step of a temporary
+    copy of ``source``. The runner sees a Gherkin sentence and its scenario's tags only."""
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp) / source.name
         shutil.copytree(source, project)
@@ -38,9 +42,13 @@ def classify_corpus(source: Path) -> list[tuple[str, StepFacts, Classification]]
     found = []
     for document in extraction.documents:
         for procedure in document.procedures:
+            tags = {f"page:{document.page}", *(f"label:{label}" for label in procedure.labels)}
+            if procedure.tab:
+                tags.add(f"tab:{slug(procedure.tab) or 'tab'}")
             for step in procedure.steps:
                 facts = StepFacts.from_step(step, procedure, document.page)
-                found.append((str(step.location), facts, classify(facts)))
+                seen = StepFacts.from_sentence(step_sentence(step), step.kind.value, tags)
+                found.append((str(step.location), facts, classify(facts), classify(seen)))
     return found
 
 
@@ -62,7 +70,8 @@ def main() -> int:
     for name in CORPORA:
         steps = classify_corpus(args.corpus / name)
         total = len(steps)
-        results = [c for _, _, c in steps]
+        results = [c for _, _, c, _ in steps]
+        runner = [c for _, _, _, c in steps]
         print(f"{name}: {total} steps")
         _table("by interface", Counter(str(c.interface) for c in results), total)
         _table("by kind", Counter(str(c.kind) for c in results if not c.external), total)
@@ -79,10 +88,16 @@ def main() -> int:
         share = sum(missing.values()) / total
         met = share <= TARGET
         verdict |= not met
+        state = "met" if met else "NOT met"
+        print(f"  unclassified: {share:.1%} (target <= {TARGET:.0%}: {state})")
+        seen = sum(not c.classified for c in runner) / total
+        verdict |= seen > TARGET
         print(
-            f"  unclassified: {share:.1%} (target <= {TARGET:.0%}: {'met' if met else 'NOT met'})"
+            f"  as the runner sees it (sentence and tags, no code or titles): unclassified "
+            f"{seen:.1%}, external {sum(c.external for c in runner) / total:.1%} "
+            f"(full facts: {sum(c.external for c in results) / total:.1%})"
         )
-        for location, facts, result in steps:
+        for location, facts, result, _ in steps:
             wanted = args.list == "all" or (
                 (args.list == "unclassified" and not result.classified)
                 or (args.list == "external" and result.external)

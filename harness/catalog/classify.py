@@ -506,8 +506,11 @@ def _plain(facts: StepFacts) -> str:
 
 
 def _kind(rules: Rules, facts: StepFacts, code: _Code) -> tuple[str, Evidence] | None:
-    """The first kind rule the sentence matches; failing that, the first its title matches."""
+    """The first kind rule the sentence matches, then its purpose, then its title."""
     found = _kind_of(rules, facts, code, _plain(facts), facts.text)
+    if found is None:  # only a purpose ("To define a function from the UI:"): it names the kind
+        purpose = re.sub(r"\bto (?=\w)", "", _plain(facts))
+        found = _kind_of(rules, facts, code, purpose, facts.text)
     if found is None and facts.title and facts.title != facts.text:
         title = Sentence.parse(facts.title)
         found = _kind_of(rules, facts, code, title.plain, facts.title)
