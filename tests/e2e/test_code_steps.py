@@ -19,7 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from e2e_project import Project
+
+from harness.emulator import Emulator
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PAGE = "docs/source/code-steps.txt"
@@ -28,113 +31,7 @@ CLI, API, DATA = (
     "Change the Cluster Configuration with the Admin API",
     "Query a Collection with the Data API",
 )
-PAGE_TEXT = """==========
-Code Steps
-==========
-
-Enable Sync with the CLI
-------------------------
-
-.. procedure::
-
-   .. step:: Log In
-
-      Log in with your API key:
-
-      .. code-block:: shell
-
-         realm-cli login --api-key="<Public API Key>" --private-api-key="<Private API Key>"
-
-   .. step:: Pull the Latest Version of Your App
-
-      To pull a local copy of the latest version of your app, run the following:
-
-      .. code-block:: bash
-
-         realm-cli pull --remote="<Your App ID>"
-
-   .. step:: Add a Sync Configuration
-
-      Add the following to ``sync/config.json``:
-
-      .. code-block:: json
-
-         {
-           "type": "flexible",
-           "state": "enabled",
-           "database_name": "todo",
-           "development_mode_enabled": false,
-           "client_max_offline_days": 30,
-           "queryable_fields_names": ["owner_id"]
-         }
-
-   .. step:: Deploy the Sync Configuration
-
-      To deploy your changes, push your app configuration:
-
-      .. code-block:: shell
-
-         realm-cli push --remote="<Your App ID>"
-
-Change the Cluster Configuration with the Admin API
----------------------------------------------------
-
-.. procedure::
-
-   .. step:: Get the Service Configuration
-
-      Get the configuration of the linked cluster:
-
-      .. code-block:: shell
-
-         curl https://services.cloud.mongodb.com/api/admin/v3.0/groups/{GROUP_ID}/apps/{APP_ID}/services/{MongoDB_Service_ID}/config \\
-           -X GET \\
-           -H 'Authorization: Bearer <Valid Access Token>'
-
-   .. step:: Create a Draft
-
-      Create a draft to group your changes:
-
-      .. code-block:: shell
-
-         curl -X POST https://services.cloud.mongodb.com/api/admin/v3.0/groups/{GROUP_ID}/apps/{APP_ID}/drafts \\
-           -H 'Authorization: Bearer <Valid Access Token>'
-
-   .. step:: Change the Read Preference
-
-      Send the new read preference:
-
-      .. code-block:: shell
-
-         curl -X PATCH https://services.cloud.mongodb.com/api/admin/v3.0/groups/{GROUP_ID}/apps/{APP_ID}/services/{MongoDB_Service_ID}/config \\
-           -H 'Authorization: Bearer <Valid Access Token>' \\
-           -H 'Content-Type: application/json' \\
-           -d '{"readPreference": "nearest"}'
-
-   .. step:: Deploy the Draft
-
-      Deploy the draft:
-
-      .. code-block:: shell
-
-         curl -X POST https://services.cloud.mongodb.com/api/admin/v3.0/groups/{GROUP_ID}/apps/{APP_ID}/drafts/{draftId}/deployment \\
-           -H 'Authorization: Bearer <Valid Access Token>'
-
-Query a Collection with the Data API
-------------------------------------
-
-.. procedure::
-
-   .. step:: Find a Document
-
-      Call the Data API:
-
-      .. code-block:: shell
-
-         curl https://data.mongodb-api.com/app/<App ID>/endpoint/data/v1/action/findOne \\
-           -H 'api-key: <Data API Key>' \\
-           -d '{"dataSource": "mongodb-atlas", "database": "todo", "collection": "items"}'
-"""
+PAGE_TEXT = (Path(__file__).with_name("code-steps.txt")).read_text(encoding="utf-8")
 
 # doc line -> status, for the unedited page (the same in record, replay and live)
 EXPECTED = {
@@ -299,3 +196,86 @@ def test_an_edited_command_fails_at_its_line_in_replay_and_live(
         assert edit.says in (step["error"] or step["reason"]), (mode, step)
         statuses[mode] = {line: s["status"] for line, s in steps.items()}
     assert statuses["replay"] == statuses["live"]
+
+
+# Each check of harness/plugin/code_steps.py, caught by a recording or an emulator fault that
+# only that check catches (the page unedited).
+
+
+def _edit_answer(
+    project: Project,
+    cassette: str,
+    method: str,
+    suffix: str,
+    change: Callable[[Any], Any],
+    which: int = -1,
+) -> None:
+    """Change the JSON answer of the ``which``-th recorded ``method`` request whose URL ends so."""
+    path = project.root / "cassettes/code-steps" / cassette
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    found = [
+        i
+        for i in data["interactions"]
+        if i["request"]["method"] == method and i["request"]["uri"].endswith(suffix)
+    ]
+    response = found[which]["response"]
+    body = json.dumps(change(json.loads(response["body"]["string"])), separators=(",", ":"))
+    response["body"]["string"] = body
+    response["headers"]["Content-Length"] = [str(len(body.encode()))]
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+def _with(key: str, value: Any) -> Callable[[Any], Any]:
+    def change(answer: Any) -> Any:
+        answer[key] = value
+        return answer
+
+    return change
+
+
+def test_the_pushed_edit_is_read_back_from_the_deployed_config(project: Project) -> None:
+    def other_value(answer: Any) -> Any:
+        answer["sync"]["client_max_offline_days"] = 31
+        return answer
+
+    _edit_answer(project, "enable-sync-with-the-cli.yaml", "GET", "/pull", other_value)
+    code, steps = _run(project)
+    assert code == 1
+    assert steps[28]["status"] == "failed"
+    assert "$.client_max_offline_days" in steps[28]["error"]
+    assert steps[43]["status"] == "failed"
+
+
+def test_the_push_must_make_one_deployment(project: Project) -> None:
+    _edit_answer(project, "enable-sync-with-the-cli.yaml", "GET", "/deployments", lambda _: [])
+    code, steps = _run(project)
+    assert code == 1
+    assert "the push made 0 deployments" in steps[43]["error"]
+    assert steps[28]["status"] == "failed"  # its edit was never confirmed
+
+
+def test_a_curl_write_is_read_back(project: Project) -> None:
+    cassette = "change-the-cluster-configuration-with-the-admin-api.yaml"
+    _edit_answer(project, cassette, "GET", "/config", _with("readPreference", "primary"))
+    code, steps = _run(project)
+    assert code == 1
+    assert steps[75]["status"] == "failed"
+    assert "$.readPreference" in steps[75]["error"]
+
+
+def test_a_created_draft_must_be_listed(project: Project) -> None:
+    cassette = "change-the-cluster-configuration-with-the-admin-api.yaml"
+    _edit_answer(project, cassette, "GET", "/drafts", lambda _: [], which=0)
+    code, steps = _run(project)
+    assert code == 1
+    assert "does not list what POST made" in steps[66]["error"]
+
+
+def test_a_deploy_must_end_successful(
+    project: Project, emulator_with: Callable[..., Emulator]
+) -> None:
+    emulator = emulator_with(fail_deploys="the cluster is unreachable")
+    code, steps = _run(project, "--live", "--api-url", emulator.url)
+    assert code == 1
+    assert steps[43]["status"] == "failed" and steps[86]["status"] == "failed"
+    assert "unreachable" in steps[86]["error"]
