@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from harness.catalog.classify import StepFacts, classify
+from harness.catalog.classify import StepFacts, classify, default_rules
 from harness.catalog.model import Catalog, StepEntry
 from harness.catalog.sentence import Sentence
 
@@ -94,6 +94,16 @@ def bind(
     return Bound(top[0], sentence)
 
 
+def _names_a_place(rule: str) -> bool:
+    """Whether the navigation rule that decided reads a place (a phrase or a label).
+
+    A rule that matched on a verb alone ("click") would make any button no entry
+    knows, a renamed one included, ui-only; such a step stays unbound.
+    """
+    decided = next((r for r in default_rules().kinds if r.source == rule), None)
+    return decided is not None and bool(decided.phrases or decided.labels)
+
+
 @dataclass(frozen=True)
 class ByRule:
     """A step no catalog entry matches, which a resource-model rule explains without a check.
@@ -127,7 +137,7 @@ def bind_step(
     if found.external_reason is not None:
         rule = found.why("external")
         return ByRule(binding.sentence, "external", f"{found.external_reason} (rule {rule})", rule)
-    if found.kind == "navigation":
+    if found.kind == "navigation" and _names_a_place(found.why("kind")):
         rule = found.why("kind")
         reason = f"navigation: it opens a page of the UI and changes nothing (rule {rule})"
         return ByRule(binding.sentence, "ui-only", reason, rule)
