@@ -8,10 +8,12 @@ import pytest
 
 from harness.catalog import (
     Bound,
+    ByRule,
     CatalogError,
     Result,
     Unbound,
     bind,
+    bind_step,
     load_catalog,
     parse_catalog,
 )
@@ -252,3 +254,98 @@ def test_claim_words_apply_to_outcomes_only() -> None:
 def test_claims_mistakes_are_catalog_errors(text: str, message: str) -> None:
     with pytest.raises(CatalogError, match=message.replace("[", r"\[").replace("]", r"\]")):
         parse_catalog([("x.toml", text)])
+
+
+# The real 2021 "Get Started with Sync" steps (includes/steps-enable-sync-ui.yaml), as extracted.
+REAL_GET_STARTED = [
+    (
+        "You can enable Realm Sync rules from the Sync panel in the Realm UI. To get to the Sync "
+        'panel, click "Sync" beneath "Build" in the left-hand navigation.',
+        "navigate-to-sync-panel",
+    ),
+    (
+        'The Sync panel presents you with two tabs: "Configuration" and "Development Mode". The '
+        "tab that you should select depends on whether you want to define your object models in "
+        "client-side code or prefer to use a server-side configuration.",
+        "choose-sync-panel-tab",
+    ),
+    (
+        "Follow the instructions in the Realm UI to configure sync for your cluster.",
+        "follow-the-ui-instructions",
+    ),
+    (
+        "Select a Cluster to Sync: Realm Sync applies to the entire cluster. Specify which "
+        "cluster you want to sync in the dropdown.",
+        "select-a-cluster-to-sync",
+    ),
+    (
+        "Define a Database Name (Development Mode Tab Only): If you opted to use Development "
+        "Mode, Realm needs to know which database in your cluster to use for new collections it "
+        "creates for Sync. Specify that database name in the input field.",
+        "define-a-database-name",
+    ),
+    (
+        "Choose a Partition Key: Specify which field to use to determine which realm each object "
+        "belongs to. See Partition Atlas Data into Realms.",
+        "choose-a-partition-key",
+    ),
+    (
+        "Define Permissions (Configuration Tab Only): Select a template from the dropdown or "
+        "enter your read and write sync rule in the input boxes.",
+        "define-sync-permissions",
+    ),
+    (
+        'On the "Configuration" tab, click "Enable Sync" to enable sync.',
+        "enable-sync-on-configuration-tab",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "entry_id"), REAL_GET_STARTED)
+def test_the_real_get_started_wording_binds(text: str, entry_id: str) -> None:
+    binding = bind(load_catalog(), text, "action")
+    assert isinstance(binding, Bound), binding
+    assert binding.entry.id == entry_id
+
+
+def test_form_fields_the_page_leaves_to_the_reader_are_stand_ins_not_form_values() -> None:
+    entries = {entry.id: entry for entry in load_catalog().steps}
+    assert dict(entries["choose-a-partition-key"].stand_in) == {"partition_key": "_partition"}
+    assert dict(entries["choose-a-partition-key"].form) == {"mode": "partition"}
+    assert entries["define-a-database-name"].result is Result.UI_ONLY
+    assert dict(entries["define-a-database-name"].stand_in) == {"database_name": "docharness"}
+
+
+def test_a_step_outside_the_admin_api_is_external_by_rule() -> None:
+    text = (
+        "Now that you have enabled Realm Sync, you can open a synced realm using a client SDK "
+        "to read and write synced data. See the client guide for your SDK:"
+    )
+    assert isinstance(bind(load_catalog(), text, "action"), Unbound)
+    binding = bind_step(load_catalog(), text, "action", frozenset({"page:sync/get-started"}))
+    assert isinstance(binding, ByRule)
+    assert binding.status == "external"
+    assert "client" in binding.reason and "interfaces.toml:" in binding.rule
+
+
+def test_navigation_is_ui_only_by_rule_when_it_names_a_place() -> None:
+    binding = bind_step(load_catalog(), 'Navigate to the "Triggers" page.', "action")
+    assert isinstance(binding, ByRule)
+    assert (binding.status, binding.rule.split(":")[0]) == ("ui-only", "harness/catalog/kinds.toml")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'On the "Configuration" tab, click "Start Sync" to enable sync.',  # a renamed button
+        'Enter the value in the "Secret" field and click "Save".',  # a form, no entry checks it
+    ],
+)
+def test_a_step_no_entry_checks_and_no_rule_explains_stays_unbound(text: str) -> None:
+    assert isinstance(bind_step(load_catalog(), text, "action"), Unbound)
+
+
+def test_an_outcome_an_entry_matched_is_never_rescued_by_a_rule() -> None:
+    text = "You have now paused Realm Sync: it is not terminated; the deployment was successful."
+    binding = bind_step(load_catalog(), text, "outcome")
+    assert isinstance(binding, Unbound) and binding.matched

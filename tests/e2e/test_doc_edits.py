@@ -241,6 +241,12 @@ def test_unedited_pages_pass_with_the_same_status_per_step_in_replay_and_live(
         assert [(s["path"], s["line"]) for s in failed] == [(LINKED, 37)]
         assert failed[0]["known"] == "docs/known-findings.toml:10"
         assert "no later step of the page deploys it" in failed[0]["error"]
+        by_line = {s["line"]: s for s in replay[title]["steps"] if s["path"] == LINKED}
+        assert by_line[46]["status"] == "external"  # the SDK step, by the resource model's rule
+        assert "interfaces.toml" in by_line[46]["catalog_entry"]
+        for line in (30, 31):  # the page names no value: a stand-in, never evidence
+            assert by_line[line]["status"] == "ui-only"
+            assert "stand-in" in by_line[line]["reason"]
     assert {s["status"] for s in replay[TERMINATE]["steps"]} == {"verified", "ui-only"}
 
 
