@@ -74,3 +74,45 @@ def test_a_failed_step_carries_its_error() -> None:
 def test_same_results_give_the_same_bytes() -> None:
     result = unbound_result()
     assert render_cucumber(result) == render_cucumber(loads(dumps(result)))
+
+
+def _with_step(result: Any, index: int, **changes: Any) -> Any:
+    """``result`` with step ``index`` of its first procedure changed."""
+    page = result.pages[0]
+    procedure = page.procedures[0]
+    steps = list(procedure.steps)
+    steps[index] = replace(steps[index], **changes)
+    procedures = (replace(procedure, steps=tuple(steps)), *page.procedures[1:])
+    return replace(result, pages=(replace(page, procedures=procedures), *result.pages[1:]))
+
+
+def test_an_external_step_reads_passed_with_a_note_as_ui_only_does() -> None:
+    from harness.results import StepStatus
+
+    result = _with_step(seed_result(), 0, status=StepStatus.EXTERNAL, reason="client SDK code")
+    assert result.passed  # an external step never fails its procedure
+    steps = _scenario(render_cucumber(result), "Terminate Realm Sync")["steps"]
+    assert steps[1]["result"]["status"] == "passed"
+    assert steps[1]["output"] == ["External: outside the Admin API, not run. client SDK code"]
+
+
+def test_a_known_finding_is_skipped_with_its_entry_never_passed() -> None:
+    from harness.report.junit import render_junit
+    from harness.results import StepStatus
+
+    result = _with_step(
+        seed_result(),
+        4,
+        status=StepStatus.FAILED,
+        error="never deployed",
+        known="docs/known-findings.toml:10",
+    )
+    assert result.passed
+    steps = _scenario(render_cucumber(result), "Terminate Realm Sync")["steps"]
+    assert steps[5]["result"]["status"] == "skipped"
+    assert steps[5]["output"] == ["Known finding (docs/known-findings.toml:10): never deployed"]
+    junit = render_junit(result)
+    assert 'failures="0"' in junit and "<failure" not in junit
+    assert "known finding (docs/known-findings.toml:10)" in junit and 'skipped="1"' in junit
+    unaccepted = _with_step(result, 4, known="")
+    assert not unaccepted.passed and "<failure" in render_junit(unaccepted)

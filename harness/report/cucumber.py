@@ -12,6 +12,11 @@ Status mapping:
     unbound  -> undefined   (the cucumber word for "no step definition matches");
                 skipped under --allow-unbound, where the run's verdict ignores it
     ui-only  -> passed, with "UI only: ..." in the step's ``output``.
+    external -> passed, with "External: ..." in the step's ``output``, for the same
+                reason: it never fails its procedure either.
+    failed or skipped, accepted by docs/known-findings.toml -> skipped, with
+                "Known finding (file:line): ..." in the ``output``: the run's verdict
+                does not count it, and a known finding is never shown as passed.
     Cucumber consumers sum a scenario up from its steps: any "pending" or
     "skipped" step makes the scenario, the feature and the dashboard read "not
     passed", so a passing run (exit code 0) would show 0 passed scenarios. A
@@ -37,7 +42,7 @@ CUCUMBER_STATUS: dict[StepStatus, str] = {
     StepStatus.UNBOUND: "undefined",
     StepStatus.FAILED: "failed",
     StepStatus.SKIPPED: "skipped",
-    StepStatus.EXTERNAL: "skipped",  # not run by docharness; never failing
+    StepStatus.EXTERNAL: "passed",  # outside the Admin API, never failing: as ui-only
 }
 
 _NOT_ID = re.compile(r"[^a-z0-9]+")
@@ -50,6 +55,8 @@ def _slug(text: str) -> str:
 def _step(step: StepResult, allow_unbound: bool) -> dict[str, Any]:
     status = CUCUMBER_STATUS[step.status]
     if step.status is StepStatus.UNBOUND and allow_unbound:
+        status = "skipped"
+    if step.known:
         status = "skipped"
     result: dict[str, Any] = {
         "status": status,
@@ -66,6 +73,8 @@ def _step(step: StepResult, allow_unbound: bool) -> dict[str, Any]:
         "match": {"location": location(step)},
         "result": result,
     }
+    if step.known:
+        entry["output"] = [f"Known finding ({step.known}): {step.error or step.reason}".strip()]
     if step.status is StepStatus.EXTERNAL:
         entry["output"] = [f"External: outside the Admin API, not run. {step.reason}".strip()]
     if step.status is StepStatus.UI_ONLY:

@@ -150,6 +150,11 @@ def _text_block(text: str) -> str:
 def _notes(step: StepResult) -> str:
     """What the writer needs next to a step: why it is not verified, or what went wrong."""
     note = f'<div class="note {_cls(step.status)}">'
+    if step.status is S.FAILED and step.known:
+        return (
+            f"{note}<strong>Known finding</strong> (accepted in {_e(step.known)}; it does not "
+            f"fail the run):<pre>{_e(step.error or 'failed')}</pre></div>"
+        )
     if step.status is S.FAILED:
         calls = _calls_table(step.calls) if step.calls else ""
         return (
@@ -275,6 +280,8 @@ def _header(run: RunInfo) -> str:
 
 def verdict(result: RunResult) -> tuple[S, str]:
     """The run's overall verdict as a status for colour and a word, as the exit code has it."""
+    if result.passed and any(p.known_findings for page in result.pages for p in page.procedures):
+        return S.VERIFIED, "Passed, but for known findings"
     if result.passed:
         return S.VERIFIED, "Passed"
     return S.FAILED, "Failed"

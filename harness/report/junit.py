@@ -101,6 +101,11 @@ def _testcase(page: PageResult, procedure: ProcedureResult, allow_unbound: bool)
             case, "failure", {"message": xml_text(message), "type": problem.status.value}
         )
         failure.text = xml_text(_failure_text(problem, procedure))
+    elif procedure.known_findings:
+        known = procedure.known_findings[0]
+        message = f"{location(known)}: known finding ({known.known}): {known.text}"
+        skipped = ET.SubElement(case, "skipped", {"message": xml_text(message)})
+        skipped.text = xml_text(f"{location(known)}: {known.error}")
     out = ET.SubElement(case, "system-out")
     out.text = xml_text("\n".join(_step_line(step) for step in checked_steps(procedure)))
     return case
@@ -109,6 +114,7 @@ def _testcase(page: PageResult, procedure: ProcedureResult, allow_unbound: bool)
 def _testsuite(page: PageResult, run: RunInfo) -> ET.Element:
     cases = [_testcase(page, procedure, run.allow_unbound) for procedure in page.procedures]
     failures = sum(1 for case in cases if case.find("failure") is not None)
+    skipped = sum(1 for case in cases if case.find("skipped") is not None)
     suite = ET.Element(
         "testsuite",
         {
@@ -116,7 +122,7 @@ def _testsuite(page: PageResult, run: RunInfo) -> ET.Element:
             "tests": str(len(cases)),
             "failures": str(failures),
             "errors": "0",
-            "skipped": "0",
+            "skipped": str(skipped),
             "time": _seconds(sum(_procedure_ms(p) for p in page.procedures)),
             "timestamp": xml_text(run.started),
             "file": xml_text(page.path),
@@ -139,7 +145,7 @@ def render_junit(result: RunResult) -> str:
             "tests": str(sum(int(s.get("tests", "0")) for s in suites)),
             "failures": str(sum(int(s.get("failures", "0")) for s in suites)),
             "errors": "0",
-            "skipped": "0",
+            "skipped": str(sum(int(s.get("skipped", "0")) for s in suites)),
             "time": _seconds(
                 sum(_procedure_ms(p) for page in result.pages for p in page.procedures)
             ),

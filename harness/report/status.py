@@ -87,13 +87,14 @@ def first_problem(procedure: ProcedureResult, allow_unbound: bool = False) -> St
 
     The page's own steps come before preconditions: a docs writer is sent to the
     first line of the page that the product contradicts. Under ``--allow-unbound``
-    an unbound step is no problem (:func:`harness.results.blocking_statuses`).
+    an unbound step is no problem (:func:`harness.results.blocking_statuses`), nor is a
+    step a known-findings entry accepted.
     """
     steps = (*procedure.steps, *procedure.preconditions)
     blocking = blocking_statuses(allow_unbound)
     for wanted in (blocking - {StepStatus.SKIPPED}, {StepStatus.SKIPPED}):
         for step in steps:
-            if step.status in wanted:
+            if step.status in wanted and not step.known:
                 return step
     return None
 
