@@ -228,8 +228,11 @@ def test_known_app_services_steps(tmp_path: Path) -> None:
     assert (trigger.kind, trigger.resource) == ("form", "triggers")
     facebook = _at(found, "source/authentication/facebook.txt:179")
     assert facebook.external and facebook.why("external").endswith("(console-facebook)")
+    firebase = _at(found, "source/authentication/custom-jwt.txt:666")
+    assert firebase.external and firebase.why("external").endswith("(console-firebase)")
+    # Code written for a Twilio webhook goes into an App Services function: not external
     twilio = _at(found, "source/services/convert-webhooks-to-endpoints.txt:107")
-    assert twilio.external and twilio.why("external").endswith("(console-twilio)")
+    assert not twilio.external and twilio.classified
     client = _at(found, "source/sync/local-to-sync.txt:123")  # Delete the local realm file.
     assert client.external and client.interface == "sdk"
 
