@@ -326,7 +326,7 @@ def lint(
     ./pyproject.toml, else docs). Every diagnostic goes to stdout, sorted by
     file and line, paths relative to the current folder; a summary goes to
     stderr. --codes explains the codes (DH0xx reading, DH1xx dialect, DH2xx
-    procedures).
+    procedures, DH3xx curl/CLI commands and JSON in steps).
 
     \b
     Notices (info severity) are left out unless --notices or --select names

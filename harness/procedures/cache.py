@@ -63,7 +63,7 @@ def fingerprint() -> str:
     and Python."""
     digest = hashlib.sha256()
     package = Path(harness.__file__).parent
-    for folder in (package / "rst", package / "procedures"):
+    for folder in (package / "rst", package / "procedures", package / "commands"):
         for source in sorted(folder.iterdir()):
             if source.suffix in {".py", ".toml"}:
                 digest.update(source.name.encode())

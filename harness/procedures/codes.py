@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from harness.commands.codes import CODE_CODES
 from harness.diagnostics import Severity
 from harness.rst.codes import RST_CODES, LintCode
 
@@ -65,4 +66,4 @@ def severity_of(code: str) -> Severity:
 
 def lint_codes() -> tuple[LintCode, ...]:
     """Every diagnostic code docharness emits while reading docs, in code order."""
-    return tuple(sorted((*RST_CODES, *PROCEDURE_CODES), key=lambda entry: entry.code))
+    return tuple(sorted((*RST_CODES, *PROCEDURE_CODES, *CODE_CODES), key=lambda entry: entry.code))

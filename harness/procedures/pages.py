@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from docutils import nodes
 
 from harness.diagnostics import Diagnostic
+from harness.procedures.codelint import code_diagnostics
 from harness.procedures.extract import (
     DocReference,
     PageWalker,
@@ -137,7 +138,11 @@ def walk_page(project: Project, parsed: ParsedPage, titles: TitleLookup) -> Page
         title=title,
         labels=labels,
         entries=entries,
-        diagnostics=(*parsed.diagnostics, *walker.diagnostics),
+        diagnostics=(
+            *parsed.diagnostics,
+            *walker.diagnostics,
+            *code_diagnostics(e.procedure for e in entries if isinstance(e, FoundProcedure)),
+        ),
         titles_used=tuple(
             TitleUse(role, target, found) for (role, target), found in recording.used.items()
         ),
