@@ -10,6 +10,7 @@ does a conftest's.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -64,7 +65,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             index, count = parse_shard(spec)
         except ValueError as error:
             raise pytest.UsageError(f"docharness: --docharness-shard: {error}") from None
-        kept, dropped = _shard(items, index, count)
+        kept, dropped = _shard(items, index, count, config.rootpath)
         if dropped:
             config.hook.pytest_deselected(items=dropped)
             items[:] = kept
@@ -72,20 +73,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def _shard(
-    items: list[pytest.Item], index: int, count: int
+    items: list[pytest.Item], index: int, count: int, root: Path
 ) -> tuple[list[pytest.Item], list[pytest.Item]]:
-    """(kept, dropped): a page is its feature file; its weight, its scenarios' steps."""
+    """(kept, dropped): a page is its feature file (named from the root, so that every
+    machine names it alike); its weight, its scenarios' steps."""
+
+    def page(item: pytest.Item) -> str:
+        path = item.path
+        return (path.relative_to(root) if path.is_relative_to(root) else path).as_posix()
+
     weights: dict[str, int] = {}
     for item in items:
         if isinstance(item.parent, FeatureModule):
             function = getattr(item, "function", None)
             templated = scenario_wrapper_template_registry.get(function) if function else None
             steps = len(templated.steps) if templated is not None else 1
-            page = item.path.as_posix()
-            weights[page] = weights.get(page, 0) + steps
+            weights[page(item)] = weights.get(page(item), 0) + steps
     shard_of = assign(weights, count)
-    kept = [i for i in items if shard_of.get(i.path.as_posix(), index) == index]
-    dropped = [i for i in items if shard_of.get(i.path.as_posix(), index) != index]
+    kept = [i for i in items if shard_of.get(page(i), index) == index]
+    dropped = [i for i in items if shard_of.get(page(i), index) != index]
     return kept, dropped
 
 
