@@ -122,8 +122,12 @@ def test_html_shows_the_dialect(docs_build: Built) -> None:
     assert 'href="../sync/get-started.html#enable-sync"' in paragraph_with(seed, "If you have")
     guide = docs_build.html(GUIDE_PAGE)
     steps = re.findall(r'<li class="docharness-step"><p class="step-title"><strong>(.*?)<', guide)
-    assert steps[:2] == ["Choose the cluster to sync", "Choose a partition key"]
-    assert len(steps) == 7
+    # the real 2021 page: its steps come from includes/steps-enable-sync-ui.yaml
+    assert steps[:2] == [
+        "Navigate to the Realm Sync Panel",
+        "Decide Whether to Use Development Mode",
+    ]
+    assert len(steps) == 5
 
 
 def test_sphinx_doctrees_hold_the_nodes_harness_rst_makes(
@@ -344,14 +348,14 @@ def test_features_builder_reads_giza_steps_like_extract(
 
 def test_features_builder_follows_an_edit(repo_root: Path, tmp_path: Path) -> None:
     docs = copy_docs(repo_root, tmp_path)
-    guide = docs / "source" / "sync" / "get-started.txt"
-    text = guide.read_text(encoding="utf-8")
-    guide.write_text(text.replace("Enable Sync` button", "Turn On Sync` button"), encoding="utf-8")
+    steps = docs / "source" / "includes" / "steps-enable-sync-ui.yaml"
+    text = steps.read_text(encoding="utf-8")
+    steps.write_text(text.replace("`Enable Sync` to", "`Turn On Sync` to"), encoding="utf-8")
     written = assert_same_features(docs, tmp_path)
-    assert b'Click the "Turn On Sync" button' in written["sync/get-started.feature"]
+    assert b'click "Turn On Sync" to enable sync' in written["sync/get-started.feature"]
     # The seed page follows the guide's steps, so its feature changes too.
     seed = written["reference/terminating-and-reenabling-realm-sync.feature"]
-    assert b'Click the "Turn On Sync" button' in seed
+    assert b'click "Turn On Sync" to enable sync' in seed
 
 
 @pytest.mark.slow
@@ -389,12 +393,13 @@ def test_features_builder_never_overwrites_a_hand_written_file(
 FAILURE = "sync state is 'disabled', the page says 'enabled'"
 
 
-def results_for(docs: Path, path: Path) -> RunResult:
-    """A run of the guide's procedure: step 1 verified, step 2 failed, the rest skipped."""
+def results_for(docs: Path, path: Path, last: StepStatus = StepStatus.SKIPPED) -> RunResult:
+    """A run of the guide's procedure: step 1 verified, step 2 failed, the rest skipped
+    (the last one ``last``)."""
     document = next(d for d in extract_project(docs).documents if d.page == "sync/get-started")
     procedure: Procedure = document.procedures[0]
     statuses = [StepStatus.VERIFIED, StepStatus.FAILED]
-    statuses += [StepStatus.SKIPPED] * (len(procedure.steps) - len(statuses))
+    statuses += [StepStatus.SKIPPED] * (len(procedure.steps) - len(statuses) - 1) + [last]
     steps = []
     for step, status in zip(procedure.steps, statuses, strict=True):
         steps.append(
@@ -447,14 +452,23 @@ def test_badges_show_the_run_and_mark_the_failed_step(repo_root: Path, tmp_path:
     assert "verified on 2025-03-04 against cassettes/: " in run
     assert '<span class="docharness-badge docharness-failed">failed</span>' in run
     assert f"(1 failed, {skipped} skipped, 1 verified)" in run
-    first = paragraph_with(guide, "Select Cluster To Sync")
+    first = paragraph_with(guide, "beneath")
     assert '<span class="docharness-badge docharness-verified">verified</span>' in first
-    second = paragraph_with(guide, "Choose a Partition Key")
+    second = paragraph_with(guide, "presents you with two tabs")
     assert '<span class="docharness-badge docharness-failed">failed</span>' in second
     assert "sync state is &#x27;disabled&#x27;" in second or "sync state is 'disabled'" in second
-    assert "docharness-failed" not in paragraph_with(guide, "Define a Database Name")
+    assert "docharness-failed" not in paragraph_with(guide, "Follow the instructions")
     assert "verified on" not in built.html(SEED_PAGE)
     assert (built.out / "_static" / "docharness.css").is_file()
+
+
+def test_an_external_step_gets_its_own_badge(repo_root: Path, tmp_path: Path) -> None:
+    docs = copy_docs(repo_root, tmp_path)
+    results_for(docs, docs.parent / "reports" / "results.json", last=StepStatus.EXTERNAL)
+    built = build(docs, tmp_path / "out")
+    assert built.warnings == ""
+    sdk = paragraph_with(built.html(GUIDE_PAGE), "client SDK")
+    assert '<span class="docharness-badge docharness-external">external</span>' in sdk
 
 
 def test_no_results_no_badges(repo_root: Path, tmp_path: Path) -> None:

@@ -56,12 +56,14 @@ _WORST_FIRST = (
     StepStatus.FAILED,
     StepStatus.UNBOUND,
     StepStatus.SKIPPED,
+    StepStatus.EXTERNAL,
     StepStatus.UI_ONLY,
     StepStatus.VERIFIED,
 )
 _SHOWN = {
     StepStatus.VERIFIED: "verified",
     StepStatus.UI_ONLY: "UI only",
+    StepStatus.EXTERNAL: "external",
     StepStatus.UNBOUND: "unbound",
     StepStatus.FAILED: "failed",
     StepStatus.SKIPPED: "skipped",
