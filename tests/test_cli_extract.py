@@ -80,10 +80,12 @@ def test_extract_writes_the_seed_scenarios(workdir: Path) -> None:
 
     reenable = feature.scenarios["Re-enable Realm Sync"]
     assert "from:sync/get-started" in reenable.tags
-    assert reenable.steps[0].keyword == "When" and reenable.steps[-1].keyword == "Then"
+    # The real 2021 page: a giza step file, ending in an SDK step (no outcome sentence).
+    assert reenable.steps[0].keyword == "When" and reenable.steps[-1].keyword == "And"
     for step in reenable.steps:
-        assert lines[step.line_number - 2].strip().startswith("# source/sync/get-started.txt:")
-    assert "# Step 2: Choose a partition key" in text
+        location = lines[step.line_number - 2].strip()
+        assert location.startswith("# source/includes/steps-enable-sync-ui.yaml:")
+    assert "# Step 2: Decide Whether to Use Development Mode" in text
     get_started = FeatureParser(str(workdir / "features"), "sync/get-started.feature").parse()
     enable = get_started.scenarios["Enable Sync"]
     assert [s.name for s in reenable.steps] == [s.name for s in enable.steps]

@@ -120,31 +120,23 @@ def test_re_enable_follows_the_get_started_guide(extraction: Extraction) -> None
     assert str(reenable.location) == f"{SEED_FILE}:101"
     guide = procedure(document(extraction, "sync/get-started"), "Enable Sync")
     assert reenable.steps == guide.steps
-    assert [step.title for step in reenable.steps[:7]] == [
-        "Choose the cluster to sync",
-        "Choose a partition key",
-        "Name the database",
-        "Turn on Development Mode",
-        "Enable Sync",
-        "Review your changes",
-        "Deploy",
+    # The real 2021 page: its procedure is the giza step file includes/steps-enable-sync-ui.yaml,
+    # with a numbered sub-list inside step 3 and an SDK step at the end (no outcome sentence).
+    assert [step.title for step in reenable.steps if step.title] == [
+        "Navigate to the Realm Sync Panel",
+        "Decide Whether to Use Development Mode",
+        "Configure Sync",
+        "Save the Configuration and Enable Sync",
+        "Sync Data from a Client",
     ]
-    assert [step.number for step in reenable.steps] == ["1", "2", "3", "4", "5", "6", "7", ""]
+    yaml = "source/includes/steps-enable-sync-ui.yaml"
     assert [str(step.location) for step in reenable.steps] == [
-        f"source/sync/get-started.txt:{line}" for line in (39, 44, 50, 55, 60, 64, 69, 72)
+        f"{yaml}:{line}" for line in (4, 11, 27, 29, 30, 31, 32, 37, 46)
     ]
-    outcome = reenable.steps[-1]
-    assert outcome.kind is StepKind.OUTCOME
-    assert outcome.text == (
-        'You have now enabled Realm Sync: the "Sync" page shows that your deployment'
-        " was successful."
-    )
-    second = reenable.steps[1]
-    assert second.text == (
-        'Under "Sync Type", select "Partition-Based", then select `_partition` from the'
-        ' "Choose a Partition Key" dropdown.'
-    )
-    assert second.literals == ("_partition",)
+    assert all(step.kind is not StepKind.OUTCOME for step in reenable.steps)
+    enable = reenable.steps[7]
+    assert enable.text == 'On the "Configuration" tab, click "Enable Sync" to enable sync.'
+    assert enable.labels == ("Configuration", "Enable Sync")
 
 
 def test_constants_are_substituted_everywhere(extraction: Extraction) -> None:
