@@ -57,6 +57,8 @@ if TYPE_CHECKING:
     from harness.plugin.scenario import ScenarioRun, StepRef
 
 _RUNNABLE_LANGUAGES = SHELL_LANGUAGES | {"", "text", "none"}
+_OTHER_HEADER = re.compile(r"^\s*# (?P<kind>[a-z-]+) \((?P<where>\S+)\):")
+_PROSE = frozenset({"paragraph", "list", "table", "figure"})
 _CODE_HEADER = re.compile(
     r"^\s*# (?P<kind>code|output)(?: (?P<language>\S+))? \((?P<where>\S+)\):$"
 )
@@ -76,6 +78,7 @@ class CodeBlock:
     language: str
     text: str
     line: int
+    aside: str = ""  # the admonition (note, important...) the block sits in: not run
 
 
 @dataclass
@@ -138,6 +141,7 @@ def step_blocks(feature_file: str, step_line: int, doc_file: str, doc_line: int)
         blocks.append(CodeBlock("code", language, text, _find_line(doc_file, doc_line, text)))
     current: tuple[str, str, int] | None = None
     content: list[str] = []
+    aside: tuple[str, int] | None = None  # the last admonition: its kind and doc line
     while index < len(lines) and lines[index].lstrip().startswith("#"):
         line = lines[index].strip()
         header = _CODE_HEADER.match(line)
@@ -146,16 +150,43 @@ def step_blocks(feature_file: str, step_line: int, doc_file: str, doc_line: int)
             content.append(line[4:])
         else:
             if current is not None:
-                blocks.append(CodeBlock(current[0], current[1], "\n".join(content), current[2]))
+                blocks.append(_block(current, content, aside, doc_file))
             current, content = None, []
+            other = _OTHER_HEADER.match(line)
+            if other and other["kind"] not in _PROSE and not header:
+                where = other["where"].rsplit(":", 1)
+                aside = (other["kind"], int(where[1])) if where[-1].isdigit() else None
             if header:
                 where = header["where"].rsplit(":", 1)
                 at = int(where[1]) if len(where) == 2 and where[1].isdigit() else doc_line
                 current = (header["kind"], header["language"] or "", at)
         index += 1
     if current is not None:
-        blocks.append(CodeBlock(current[0], current[1], "\n".join(content), current[2]))
+        blocks.append(_block(current, content, aside, doc_file))
     return sorted(blocks, key=lambda block: block.line)
+
+
+def _block(
+    current: tuple[str, str, int], content: list[str], aside: tuple[str, int] | None, doc: str
+) -> CodeBlock:
+    """A comment block, marked as in an admonition when the page indents it under one."""
+    kind, language, line = current
+    inside = ""
+    if aside is not None:
+        lines = _doc_lines(doc)
+        directive = next(
+            (
+                n
+                for n in range(min(aside[1], len(lines)), 0, -1)
+                if lines[n - 1].lstrip().startswith(".. ")
+            ),
+            0,
+        )
+        if directive and 0 < line <= len(lines):
+            indent = len(lines[directive - 1]) - len(lines[directive - 1].lstrip())
+            if len(lines[line - 1]) - len(lines[line - 1].lstrip()) > indent:
+                inside = aside[0]
+    return CodeBlock(kind, language, "\n".join(content), line, inside)
 
 
 def _find_line(doc_file: str, doc_line: int, text: str) -> int:
@@ -190,7 +221,7 @@ def _paragraphs(feature_file: str, step_line: int) -> list[str]:
 def is_code_step(blocks: list[CodeBlock], state: CodeState) -> bool:
     """True for a step this module runs: a curl or CLI command, or a JSON edit after a pull."""
     for block in blocks:
-        if block.kind != "code":
+        if block.kind != "code" or block.aside:
             continue
         language = block.language.casefold()
         if language in _RUNNABLE_LANGUAGES and (parse_curls(block.text) or parse_cli(block.text)):
@@ -252,8 +283,8 @@ class _Runner:
     def outcome(self) -> tuple[StepStatus, str]:
         outcomes: list[tuple[StepStatus, str]] = []
         for position, block in enumerate(self.blocks):
-            if block.kind != "code":
-                continue
+            if block.kind != "code" or block.aside:
+                continue  # code in a note or an "important" box is a side case, not a step
             language = block.language.casefold()
             if language in JSON_LANGUAGES and self.code.pulled is not None:
                 outcomes.append(self._json_edit(block))
@@ -326,9 +357,18 @@ class _Runner:
                 f"the request's body is the file {request.body_file!r}, which the page does"
                 " not show"
             )
+        if operation.operation_id in code_data().get("session", {}).get("operations", ()):
+            self.client.login()
+            return StepStatus.VERIFIED, (
+                f"{operation.operation_id}: logged in with the run's API key pair (the page's"
+                " keys are never sent)"
+            )
         if operation.method != "GET" and self._blocked():
             return StepStatus.SKIPPED, ""
-        values = self.values(*(p.key for p in request.placeholders))
+        values = {
+            **self.values(*(p.key for p in request.placeholders)),
+            **code_data().get("fresh", {}).get(operation.operation_id, {}),
+        }
         # The session's own token is sent, never the page's: its header needs no value.
         headers = tuple(h for h in request.headers if h[0].casefold() != "authorization")
         resolved = resolve(replace(request, headers=headers), values, operation)
@@ -406,6 +446,8 @@ class _Runner:
             self.run.state.deployment = deployment
             return StepStatus.VERIFIED, f"deployment {deployment.id} is successful ({read_label})"
         found = self.client.call("GET", read_path)
+        if operation.operation_id in code_data().get("fresh", {}):
+            self.client.call("DELETE", read_path)  # made with a fresh value: leave no trace
         if rule is not None and rule.get("listed"):
             ids = [item.get("_id") for item in found if isinstance(item, Mapping)]
             if answer_id not in ids:
@@ -635,7 +677,12 @@ def spec() -> SpecIndex:
 
 
 @functools.cache
+def code_data() -> dict[str, Any]:
+    """``harness/catalog/code.toml``: reads, session requests, fresh values."""
+    text = resources.files("harness.catalog").joinpath("code.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
 def reads() -> dict[str, dict[str, Any]]:
     """``code.toml``'s reads, by the write's operationId."""
-    text = resources.files("harness.catalog").joinpath("code.toml").read_text("utf-8")
-    return dict(tomllib.loads(text).get("reads", {}))
+    return dict(code_data().get("reads", {}))
