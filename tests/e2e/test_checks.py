@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from e2e_project import Project
 
 SEED = "docs/source/reference/terminating-and-reenabling-realm-sync.txt"
-GET_STARTED = "docs/source/sync/get-started.txt"
+# A page that gives every form value and deploys (test data written here, not a real page:
+# the real Get Started page in docs/ names no values and never deploys).
+GET_STARTED = "docs/source/sync/enable-with-values.txt"
+PAGE_DATA = Path(__file__).parent / "data" / "enable-sync-with-values.txt"
 TERMINATE = "cassettes/reference/terminating-and-reenabling-realm-sync/terminate-realm-sync.yaml"
-ENABLE = "cassettes/sync/get-started/enable-sync.yaml"
+ENABLE = "cassettes/sync/enable-with-values/enable-sync.yaml"
 
 SERVICE_CONFIG = "/services/000000000000000000000001/config"
 
@@ -64,6 +69,17 @@ def _failed(procedure: dict[str, Any]) -> tuple[int, str]:
     ]
     assert failed, procedure
     return failed[0]["line"], failed[0]["error"]
+
+
+@pytest.fixture
+def valued(project: Project) -> Project:
+    """The project plus the page with values, extracted and recorded against the emulator."""
+    (project.root / GET_STARTED).write_text(PAGE_DATA.read_text(encoding="utf-8"), "utf-8")
+    assert project.docharness("extract", "docs", "-o", "features").code in (0, 1)
+    recorded = project.docharness("run", "--record", "-k", "enable_with_values")
+    assert recorded.code == 0, recorded.output
+    assert (project.root / ENABLE).is_file()
+    return project
 
 
 def _sync(state: str) -> Callable[[Body], Body]:
@@ -147,17 +163,17 @@ def test_outcome_fails_when_the_deployed_sync_state_differs(project: Project) ->
     assert line == 90 and "deployed sync state is 'enabled'" in error
 
 
-def test_form_value_not_deployed_fails_its_own_form_step(project: Project) -> None:
+def test_form_value_not_deployed_fails_its_own_form_step(valued: Project) -> None:
     # the pull the deploy step reads back (the first after the deployment)
     _edit(
-        project,
+        valued,
         ENABLE,
         "GET",
         "/pull",
         _pulled_sync(lambda s: {**s, "database_name": "other"}),
         occurrence=-2,
     )
-    stdout, procedure = _replay(project, "get_started")
+    stdout, procedure = _replay(valued, "enable_with_values")
     line, error = _failed(procedure)
     assert line == 50
     assert error == (
@@ -169,10 +185,10 @@ def test_form_value_not_deployed_fails_its_own_form_step(project: Project) -> No
     assert f"{GET_STARTED}:50: failed" in stdout
 
 
-def test_form_values_confirmed_by_the_deployed_config_are_verified(project: Project) -> None:
-    done = project.docharness("run", "-k", "get_started")
+def test_form_values_confirmed_by_the_deployed_config_are_verified(valued: Project) -> None:
+    done = valued.docharness("run", "-k", "enable_with_values")
     assert done.code == 0, done.output
-    results = json.loads((project.root / "reports/results.json").read_text(encoding="utf-8"))
+    results = json.loads((valued.root / "reports/results.json").read_text(encoding="utf-8"))
     steps = {s["line"]: s for s in results["pages"][0]["procedures"][0]["steps"]}
     for line, value in ((44, "partition_key = '_partition'"), (50, "database_name = 'todo'")):
         assert steps[line]["status"] == "verified"
@@ -183,9 +199,9 @@ def test_form_values_confirmed_by_the_deployed_config_are_verified(project: Proj
     assert steps[55]["status"] == "verified" and "development_mode = 'true'" in steps[55]["reason"]
 
 
-def test_enable_that_does_not_stage_fails_the_enable_step(project: Project) -> None:
-    _edit(project, ENABLE, "GET", SERVICE_CONFIG, _sync(""), occurrence=-1)
-    line, error = _failed(_replay(project, "get_started")[1])
+def test_enable_that_does_not_stage_fails_the_enable_step(valued: Project) -> None:
+    _edit(valued, ENABLE, "GET", SERVICE_CONFIG, _sync(""), occurrence=-1)
+    line, error = _failed(_replay(valued, "enable_with_values")[1])
     assert (line, error) == (60, "after enabling, the sync state reads '' (terminated)")
 
 
