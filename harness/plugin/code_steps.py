@@ -54,7 +54,7 @@ from harness.results import ApiCall, StepResult, StepStatus
 
 if TYPE_CHECKING:
     from harness.commands.spec import Operation, SpecIndex
-    from harness.plugin.scenario import ScenarioRun, StepRef
+    from harness.plugin.scenario import ScenarioInfo, ScenarioRun, StepRef
 
 _RUNNABLE_LANGUAGES = SHELL_LANGUAGES | {"", "text", "none"}
 _OTHER_HEADER = re.compile(r"^\s*# (?P<kind>[a-z-]+) \((?P<where>\S+)\):")
@@ -228,6 +228,22 @@ def is_code_step(blocks: list[CodeBlock], state: CodeState) -> bool:
             return True
         if language in JSON_LANGUAGES and state.pulled is not None:
             return True
+    return False
+
+
+def changes_app(info: ScenarioInfo, ref: StepRef) -> bool:
+    """True when the step's code would change the app: a push or import, or an Admin API
+    request other than a read (so a run against a real app needs --allow-destructive)."""
+    doc_file = ref.doc_path if ".." not in Path(ref.doc_path).parts else ""
+    for block in step_blocks(str(info.feature_file), ref.feature_line, doc_file, ref.doc_line):
+        if block.kind != "code" or block.aside:
+            continue
+        if any(plan.command == "push" for plan in parse_cli(block.text)):
+            return True
+        for request in parse_curls(block.text):
+            found = match_request(request, None)
+            if found.destination.kind == "admin-api" and request.method != "GET":
+                return True
     return False
 
 

@@ -29,6 +29,7 @@ from harness.plugin.cassettes import (
     recording_path,
     use_cassette,
 )
+from harness.plugin.code_steps import changes_app as code_changes_app
 from harness.plugin.collect import relative, scenario_info
 from harness.plugin.features import tag_values
 from harness.plugin.operations import OPERATIONS, ScenarioState
@@ -71,7 +72,7 @@ def _refuse_destructive(info: ScenarioInfo, settings: RunSettings) -> None:
     for ref in info.steps:
         binding = bind(settings.catalog, ref.text, ref.kind, info.tags)
         operation = binding.entry.operation if isinstance(binding, Bound) else ""
-        if operation and OPERATIONS[operation].changes_app:
+        if (operation and OPERATIONS[operation].changes_app) or code_changes_app(info, ref):
             changing.append(f"{ref.doc_path}:{ref.doc_line}")
     for precondition in settings.catalog.preconditions_for(info.tags):
         if precondition.establish and OPERATIONS[precondition.establish].changes_app:

@@ -279,3 +279,22 @@ def test_a_deploy_must_end_successful(
     assert code == 1
     assert steps[43]["status"] == "failed" and steps[86]["status"] == "failed"
     assert "unreachable" in steps[86]["error"]
+
+
+def test_a_remote_app_is_not_changed_by_code_steps_without_allow_destructive(
+    project: Project,
+) -> None:
+    env = {
+        "MONGODB_ATLAS_PUBLIC_API_KEY": "pub",
+        "MONGODB_ATLAS_PRIVATE_API_KEY": "not-a-real-key",
+        "DOCHARNESS_GROUP_ID": "5f0a1b2c3d4e5f6a7b8c9d01",
+        "DOCHARNESS_APP_ID": "5f0a1b2c3d4e5f6a7b8c9d02",
+    }
+    remote = "https://admin.example.test/api/admin/v3.0"
+    done = project.docharness("run", "--live", "--api-url", remote, env=env)
+    assert done.code == 1, done.output
+    assert "refusing to run 'code-steps/enable-sync-with-the-cli'" in done.output
+    assert "docs/source/code-steps.txt:43" in done.output  # the push
+    assert "docs/source/code-steps.txt:66" in done.output  # the POST of a draft
+    assert "docs/source/code-steps.txt:56" not in done.output.split("refusing")[-1]  # a GET
+    assert "not-a-real-key" not in done.output
