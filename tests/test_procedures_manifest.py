@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -171,3 +172,17 @@ def test_a_damaged_manifest_is_ignored(project: Path, extract: Extract) -> None:
     entry.write_text("{not json")
     assert extract()[2] == 1
     assert extract()[2] == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_fifo_where_the_manifest_belongs_is_not_read(project: Path, extract: Extract) -> None:
+    extract()
+    (entry,) = (project / ".docharness-cache/manifest").iterdir()
+    entry.unlink()
+    os.mkfifo(entry)
+    assert (
+        manifest.WarmPath(
+            project / ".docharness-cache", project / "docs", project / "features"
+        ).replay()
+        is None
+    )
