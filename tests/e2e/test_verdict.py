@@ -33,7 +33,7 @@ def _verdicts(project: Project, done: Completed) -> dict[str, bool]:
         "results.json": load(reports / "results.json").passed,
         "junit": junit.get("failures") == "0",
         "cucumber": statuses <= {"passed", "skipped"} and "failed" not in statuses,
-        "html": '<h2 id="verdict-title">Passed</h2>' in html and "<title>Passed:" in html,
+        "html": '<h2 id="verdict-title">Passed' in html and "<title>Passed" in html,
     }
 
 
@@ -66,8 +66,19 @@ def test_allowed_unbound_steps_pass_every_output(project: Project) -> None:
 
 
 def test_a_passing_run_passes_every_output_with_ui_only_steps(project: Project) -> None:
+    """The bundled docs pass with the real page's one known finding, reported everywhere."""
     done = project.docharness("run")
     assert set(_verdicts(project, done).values()) == {True}, done.output
+    html = (project.root / "reports/index.html").read_text(encoding="utf-8")
+    assert '<h2 id="verdict-title">Passed, but for known findings</h2>' in html
+    junit = ET.parse(project.root / "reports/junit.xml").getroot()
+    assert junit.get("skipped") == "2"  # Enable Sync and Re-enable Realm Sync
+
+
+def test_without_its_known_finding_the_real_page_fails_every_output(project: Project) -> None:
+    (project.root / "docs/known-findings.toml").unlink()
+    done = project.docharness("run")
+    assert set(_verdicts(project, done).values()) == {False}, done.output
 
 
 def test_run_refuses_stale_features_and_extract_regenerates_them(project: Project) -> None:
