@@ -381,10 +381,9 @@ class _Runner:
             )
         if operation.method != "GET" and self._blocked():
             return StepStatus.SKIPPED, ""
-        values = {
-            **self.values(*(p.key for p in request.placeholders)),
-            **code_data().get("fresh", {}).get(operation.operation_id, {}),
-        }
+        fresh = dict(code_data().get("fresh", {}).get(operation.operation_id, {}))
+        wanted = (p.key for p in request.placeholders if p.key not in fresh)
+        values = {**self.values(*wanted), **fresh}
         # The session's own token is sent, never the page's: its header needs no value.
         headers = tuple(h for h in request.headers if h[0].casefold() != "authorization")
         resolved = resolve(replace(request, headers=headers), values, operation)
@@ -402,15 +401,20 @@ class _Runner:
         self._remember(operation, answer)
         shown = f"{operation.method} {operation.template}"
         if output is not None:
-            wrong = output_mismatches(output.text, answer, values)
+            # The output's placeholders stand for any value, but for what this request chose.
+            wrong = output_mismatches(output.text, answer, fresh)
             if wrong:
                 raise CodeStepError(
                     f"{self.ref.doc_path}:{output.line}: the answer of {shown} differs from the"
                     f" output the page shows: {'; '.join(wrong[:5])}"
                 )
+        shown_too = (
+            f"; the answer has what the output at line {output.line} shows" if output else ""
+        )
         if operation.method == "GET":
-            return StepStatus.VERIFIED, f"{shown} answered ({operation.operation_id})"
-        return self._read_back(operation, path, body, answer)
+            return StepStatus.VERIFIED, f"{shown} answered ({operation.operation_id}){shown_too}"
+        status, reason = self._read_back(operation, path, body, answer)
+        return status, reason + shown_too
 
     def _remember(self, operation: Operation, answer: Any) -> None:
         """Ids a later step's placeholders may name: the draft or deployment this one made."""
@@ -462,8 +466,10 @@ class _Runner:
             self.run.state.deployment = deployment
             return StepStatus.VERIFIED, f"deployment {deployment.id} is successful ({read_label})"
         found = self.client.call("GET", read_path)
+        removed = ""
         if operation.operation_id in code_data().get("fresh", {}):
             self.client.call("DELETE", read_path)  # made with a fresh value: leave no trace
+            removed = "; what it made was deleted again"
         if rule is not None and rule.get("listed"):
             ids = [item.get("_id") for item in found if isinstance(item, Mapping)]
             if answer_id not in ids:
@@ -481,7 +487,7 @@ class _Runner:
                 )
         return (
             StepStatus.VERIFIED,
-            f"{operation.method} {operation.template} read back by {read_label}",
+            f"{operation.method} {operation.template} read back by {read_label}{removed}",
         )
 
     # realm-cli / appservices

@@ -298,3 +298,53 @@ def test_a_remote_app_is_not_changed_by_code_steps_without_allow_destructive(
     assert "docs/source/code-steps.txt:66" in done.output  # the POST of a draft
     assert "docs/source/code-steps.txt:56" not in done.output.split("refusing")[-1]  # a GET
     assert "not-a-real-key" not in done.output
+
+
+# A second page: a login curl, a draft created (with a discard in an "important" box), the
+# draft deployed, and a new app whose answer is compared with the output the page shows.
+API_PAGE = "docs/source/admin-api.txt"
+
+
+def _api_project(root: Path) -> Project:
+    (root / "docs/source").mkdir(parents=True)
+    (root / "docs/snooty.toml").write_text('name = "more"\ntitle = "More"\n')
+    text = Path(__file__).with_name("admin-api.txt").read_text(encoding="utf-8")
+    (root / API_PAGE).write_text(text, encoding="utf-8")
+    shutil.copy(REPO_ROOT / "pyproject.toml", root / "pyproject.toml")
+    project = Project(root)
+    assert project.docharness("extract", "docs", "-o", "features").code == 0
+    return project
+
+
+def test_login_drafts_and_a_new_app_with_its_output(tmp_path: Path) -> None:
+    project = _api_project(tmp_path / "api")
+    assert project.docharness("run", "--record").code == 0
+    by_mode = {}
+    for mode in ("replay", "live"):
+        code, steps = _run(project, *(["--live"] if mode == "live" else []))
+        assert code == 0, mode
+        by_mode[mode] = {line: step["status"] for line, step in steps.items()}
+        assert "logged in with the run's API key pair" in steps[12]["reason"]
+        # the discard in the "important" box is a side case: never sent
+        assert not any(call["method"] == "DELETE" for call in steps[23]["calls"])
+        assert "deployment" in steps[39]["reason"] and "successful" in steps[39]["reason"]
+        assert "output at line 66" in steps[52]["reason"]
+        assert "deleted again" in steps[52]["reason"]
+    assert (
+        by_mode["replay"]
+        == by_mode["live"]
+        == {12: "verified", 23: "verified", 39: "verified", 52: "verified"}
+    )
+    cassette = (project.root / "cassettes/admin-api/deploy-a-draft.yaml").read_text()
+    assert "Private API Key" not in cassette
+
+
+def test_an_output_the_answer_does_not_have_fails_at_the_outputs_line(tmp_path: Path) -> None:
+    project = _api_project(tmp_path / "api")
+    page = project.root / API_PAGE
+    page.write_text(page.read_text().replace('"client_app_id": "<App ID>"', '"app_id": "<App ID>"'))
+    assert project.docharness("extract", "docs", "-o", "features").code == 0
+    code, steps = _run(project, "--live")
+    assert code == 1
+    assert steps[52]["status"] == "failed"
+    assert "admin-api.txt:66" in steps[52]["error"] and "$.app_id" in steps[52]["error"]
