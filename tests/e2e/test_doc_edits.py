@@ -285,3 +285,37 @@ def test_a_malformed_known_findings_file_stops_the_run_with_its_line(project: Pr
     assert done.code == 2, done.output
     assert "docs/known-findings.toml:1: `path` must name a file inside docs/" in done.output
     assert "Traceback" not in done.output
+
+
+DEPLOY_STEPS = """---
+title: Deploy
+ref: deploy-sync
+content: |
+  Click the :guilabel:`Review & Deploy` button in the blue notification bar
+  telling you that changes have been made to your {+backend+} app.
+---
+title: Confirm
+ref: confirm-deploy-sync
+content: |
+  In the modal that appears, review your changes and then click the
+  green :guilabel:`Deploy` button.
+"""
+
+
+def test_the_real_page_with_deploy_steps_added_passes_and_stand_ins_stay_ui_only(
+    project: Project,
+) -> None:
+    """Fixing the page clears the finding; the deployed config then shows the stand-in values,
+    and still those steps are not verified: docharness chose the values, not the page."""
+    page = project.root / LINKED
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace(SDK_STEP, DEPLOY_STEPS + "---\n" + SDK_STEP), encoding="utf-8")
+    assert project.docharness("extract", "docs", "-o", "features").code in (0, 1)
+    done = project.docharness("run", "--live", "-k", "get_started")
+    assert done.code == 0, done.output
+    [steps] = [p["steps"] for p in _procedures(project).values()]
+    by_line = {s["line"]: s for s in steps if s["path"] == LINKED}
+    assert by_line[37]["status"] == "verified" and not by_line[37]["known"]
+    assert {by_line[line]["status"] for line in (30, 31)} == {"ui-only"}
+    assert "stand-in" in by_line[31]["reason"]
+    assert [s["status"] for s in steps].count("verified") == 4  # cluster, enable, review, deploy
