@@ -110,6 +110,13 @@ def test_a_sentence_no_rule_explains_stays_unclassified_never_external() -> None
     assert found.missing == "kind"
 
 
+def test_a_bare_click_on_a_button_no_rule_knows_stays_unexplained() -> None:
+    """A renamed button must not become navigation (and so ui-only) by default."""
+    found = classify(StepFacts('Click "Deploy Now".', labels=("Deploy Now",)))
+    assert found.kind is None and not found.classified
+    assert classify(StepFacts('Click "Deploy".', labels=("Deploy",))).kind == "deploy"
+
+
 def test_removing_the_console_rule_leaves_the_step_unexplained_not_external() -> None:
     """There is no catch-all: without its rule, the Facebook step is no longer external."""
     rules = parse_rules(*_without(0, "console-facebook"))

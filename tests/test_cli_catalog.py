@@ -26,6 +26,8 @@ Create a Function
 #. Follow Facebook's official guide to create a new Facebook app.
 
 #. Perform a rolling resync.
+
+#. Click :guilabel:`Save`.
 """
 
 
@@ -64,18 +66,27 @@ def test_suggest_groups_unbound_steps_into_entries_for_the_project_catalog(proje
     assert code == 1
     assert out.startswith("# Entries to paste into my-catalog.toml")
     assert "Paste the entries into my-catalog.toml." in err
-    assert "3 of 3 steps unbound: 1 external, 1 that no rule explains" in err
-    assert "source/functions.txt:8: Click" in out
-    assert "by harness/catalog/interfaces.toml:" in out and "(console-facebook)" in out
+    assert (
+        "4 steps: 0 bound by catalog entries, 1 external and 1 ui-only by the resource "
+        "model's rules, 2 unbound (1 that no rule explains)"
+    ) in err
+    # navigation and the Facebook console are explained by rules: no entry for them
+    assert "source/functions.txt:8" not in out and "Facebook" not in out
+    assert "source/functions.txt:12: Perform a rolling resync." in out
     assert "no rule explains this step (missing: kind)" in out
-    entry = out[out.index("[[step]]") :].split("\n\n")[0]
-    assert 'labels = ["Functions"]' in entry and 'result = "ui-only"' in entry
-    # Pasted into the project's catalog, the entry loads and binds the navigation step.
-    (project / "my-catalog.toml").write_text(entry + "\n", encoding="utf-8")
+    # the save of a function needs an operation that reads functions back: commented out
+    assert "# 1 step: save of functions (ui)" in out
+    assert "no catalog operation does yet" in out
+    entry = out[out.index("# [[step]]") :].split("\n\n")[0]
+    assert '# labels = ["Save"]' in entry and '# context = ["page:functions"]' in entry
+    # Uncommented, with an operation chosen, the entry loads and binds the step.
+    ready = "\n".join(line.removeprefix("# ") for line in entry.splitlines())
+    ready = ready.replace('operation = "..."', 'operation = "review_draft"')
+    (project / "my-catalog.toml").write_text(ready + "\n", encoding="utf-8")
     code, out, err = run("--suggest", "--no-cache")
     assert code == 1
-    assert "2 of 3 steps unbound" in err
-    assert "source/functions.txt:8" not in out
+    assert "4 steps: 1 bound by catalog entries" in err and "1 unbound" in err
+    assert "source/functions.txt:14" not in out
 
 
 def test_without_a_project_catalog_the_advice_says_how_to_start_one(project: Path) -> None:
@@ -113,8 +124,10 @@ def test_suggest_on_a_copy_of_the_app_services_corpus(
     code, out, err = run("--suggest", "--no-cache")
     assert code == 1
     assert out.startswith("# Entries to paste into app-catalog.toml")
-    _, total, unexplained = map(
-        int, re.search(r"(\d+) of (\d+) steps unbound: \d+ external, (\d+) that", err).groups()
+    total, unexplained = map(
+        int, re.search(r"(\d+) steps: .* unbound \((\d+) that no rule explains\)", err).groups()
     )
     assert total > 300 and unexplained <= 0.05 * total
-    assert 'Select "App Users" from the left navigation menu.' in out
+    # Navigation is ui-only by rule, so it needs no entry; a save of a value does.
+    assert 'Select "App Users" from the left navigation menu.' not in out
+    assert "# 1 step: save of values (ui)" in out

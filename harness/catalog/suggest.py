@@ -108,6 +108,8 @@ def suggest(
                 tuple(dict.fromkeys(facts.labels)),
                 _verb(classification),
             )
+            if not facts.labels:  # a verb alone is too common to share across pages
+                key = (*key, facts.page)
             if not facts.labels and not _verb(classification):
                 key = (*key, location)  # no label or verb to share: one entry per sentence
         groups.setdefault(key, []).append((location, facts, classification))

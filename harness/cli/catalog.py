@@ -9,6 +9,8 @@ catalog file (``[tool.docharness] catalogs``).
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -82,15 +84,28 @@ def _listing(config: ProjectConfig) -> None:
     click.echo(f"Project catalog: {target}" + (f" ({advice})" if advice else ""))
 
 
-def unbound_steps(
-    extraction: Extraction, catalog: Catalog
-) -> list[tuple[str, StepFacts, Classification]]:
-    """(file:line, facts, classification) of every step no catalog entry binds."""
-    from harness.catalog import Bound, bind
+@dataclass
+class Binding:
+    """How ``run`` would bind a project's steps, and the steps it could not."""
+
+    total: int = 0
+    by_entry: int = 0
+    by_rule: Counter[str] = field(default_factory=Counter)  # "external" / "ui-only" -> steps
+    unbound: list[tuple[str, StepFacts, Classification]] = field(default_factory=list)
+
+
+def bind_project(extraction: Extraction, catalog: Catalog) -> Binding:
+    """Bind every step as the runner does (its sentence and its scenario's tags).
+
+    A step no catalog entry and no resource-model rule binds is unbound; it is
+    classified again from everything the page says (code, titles, sections), so
+    that its suggested entry names the right kind and resource.
+    """
+    from harness.catalog import Bound, ByRule, bind_step
     from harness.catalog.classify import StepFacts, classify
     from harness.gherkin.text import slug, step_sentence
 
-    found = []
+    found = Binding()
     for document in extraction.documents:
         for procedure in document.procedures:
             tags = {f"page:{document.page}", f"id:{procedure.id}"}
@@ -98,11 +113,16 @@ def unbound_steps(
             if procedure.tab:
                 tags.add(f"tab:{slug(procedure.tab) or 'tab'}")
             for step in procedure.steps:
-                binding = bind(catalog, step_sentence(step), step.kind.value, frozenset(tags))
+                found.total += 1
+                sentence = step_sentence(step)
+                binding = bind_step(catalog, sentence, step.kind.value, frozenset(tags))
                 if isinstance(binding, Bound):
-                    continue
-                facts = StepFacts.from_step(step, procedure, document.page)
-                found.append((str(step.location), facts, classify(facts)))
+                    found.by_entry += 1
+                elif isinstance(binding, ByRule):
+                    found.by_rule[binding.status] += 1
+                else:
+                    facts = StepFacts.from_step(step, procedure, document.page)
+                    found.unbound.append((str(step.location), facts, classify(facts)))
     return found
 
 
@@ -145,21 +165,22 @@ def catalog(
     from harness.catalog.suggest import render
     from harness.catalog.suggest import suggest as group
 
-    unbound = unbound_steps(extraction, current)
-    total = sum(len(p.steps) for d in extraction.documents for p in d.procedures)
+    found = bind_project(extraction, current)
     target, advice = catalog_advice(config)
-    if not unbound:
-        click.echo(f"All {total} steps are bound by the catalog ({', '.join(current.files)}).")
+    summary = (
+        f"{found.total} steps: {found.by_entry} bound by catalog entries, "
+        f"{found.by_rule['external']} external and {found.by_rule['ui-only']} ui-only by the "
+        f"resource model's rules, {len(found.unbound)} unbound"
+    )
+    if not found.unbound:
+        click.echo(f"{summary}.")
         return 0
-    suggestions = group(unbound)
+    suggestions = group(found.unbound)
     click.echo(render(suggestions, target), nl=False)
-    external = sum(1 for _, _, c in unbound if c.external)
-    unexplained = sum(1 for _, _, c in unbound if not c.classified)
+    unexplained = sum(1 for _, _, c in found.unbound if not c.classified)
     click.echo(
-        f"{len(unbound)} of {total} steps unbound: {external} external, {unexplained} that no rule "
-        f"explains; {len(suggestions)} groups. Paste the entries into {target}"
-        + (f" ({advice})" if advice else "")
-        + ".",
+        f"{summary} ({unexplained} that no rule explains); {len(suggestions)} groups. "
+        f"Paste the entries into {target}" + (f" ({advice})" if advice else "") + ".",
         err=True,
     )
     return 1
