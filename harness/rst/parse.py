@@ -325,22 +325,27 @@ class PageTimeout(BaseException):
 
 @contextlib.contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Raise PageTimeout in the block after ``seconds`` of wall time. Only the main
-    thread can take signals; elsewhere (and on platforms without timers) no limit."""
+    """Raise PageTimeout in the block after ``seconds`` of wall time, and again every
+    50 ms until it is out (Python drops an exception a signal raises inside a garbage
+    collector callback). Only the main thread can take signals; elsewhere (and on
+    platforms without timers) no limit."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(
         signal, "setitimer"
     ):
         yield
         return
+    active = [True]
 
     def expire(number: int, frame: Any) -> None:
-        raise PageTimeout
+        if active[0]:
+            raise PageTimeout
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
     try:
         yield
     finally:
+        active[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
