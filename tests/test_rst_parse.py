@@ -502,3 +502,22 @@ def test_parsing_leaves_docutils_own_registries_untouched(tmp_path: Path) -> Non
     messages = [m.astext() for m in plain.findall(nodes.system_message)]
     assert any('Unknown directive type "procedure"' in text for text in messages)
     assert any('Unknown interpreted text role "guilabel"' in text for text in messages)
+
+
+def test_section_titles_inside_directive_content_are_allowed(tmp_path: Path) -> None:
+    text = (
+        ".. procedure::\n\n   .. step:: Configure\n\n"
+        "      Set User Authentication\n      =======================\n\n"
+        "      Pick a user.\n"
+    )
+    page = parse(make_project(tmp_path, {"page.txt": text}))
+    assert page.diagnostics == ()
+    [section] = page.document.findall(nodes.section)
+    assert isinstance(section.parent, snooty.step)
+    assert section[0].astext() == "Set User Authentication"
+
+
+def test_duplicate_section_titles_are_notices_not_warnings(tmp_path: Path) -> None:
+    text = "Page\n====\n\nUsage\n-----\n\nOne.\n\nMore\n----\n\nUsage\n-----\n\nTwo.\n"
+    [note] = parse(make_project(tmp_path, {"page.txt": text})).diagnostics
+    assert (note.code, note.severity, note.line) == ("DH005", Severity.INFO, 13)
