@@ -12,7 +12,7 @@ diagnostics and columns point at the YAML a writer edits.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -71,9 +71,10 @@ class _Document:
 class GizaReader:
     """Reads giza YAML files (cached per path) and builds the rST of an include."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, on_read: Callable[[Path], None] | None = None) -> None:
         self.project = project
         self.source_dir = project.source_dir
+        self.on_read = on_read  # told of every YAML file read (Sphinx notes dependencies)
         self._files: dict[Path, tuple[tuple[_Document, ...], tuple[Diagnostic, ...]]] = {}
 
     def lines(self, include: GizaInclude) -> tuple[list[Line], list[Diagnostic]] | None:
@@ -100,6 +101,8 @@ class GizaReader:
         return None
 
     def documents(self, path: Path) -> tuple[tuple[_Document, ...], tuple[Diagnostic, ...]]:
+        if self.on_read is not None and path.is_file():
+            self.on_read(path)
         if path not in self._files:
             self._files[path] = self._read(path)
         return self._files[path]

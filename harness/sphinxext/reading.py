@@ -45,7 +45,7 @@ class SnootyParser(RSTParser):
             project=project,
             page=project.page_name(source),
             read_include=_include_reader(project, env, document.settings.tab_width),
-            giza=GizaReader(project),
+            giza=GizaReader(project, on_read=env.note_dependency),
         )
         document.snooty = context
         try:
