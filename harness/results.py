@@ -111,6 +111,9 @@ class RunInfo:
     finished: str
     versions: dict[str, str] = field(default_factory=dict)
     allow_unbound: bool = False  # run with --allow-unbound: unbound steps do not fail it
+    # known-findings entries for pages this run checked that matched no failure: the page
+    # may be fixed, and a stale entry could one day accept a new failure; remove them
+    known_unused: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -175,7 +178,9 @@ def loads(text: str, source: str = "results.json") -> RunResult:
         raise ResultsError(f"{source}: expected schema {SCHEMA!r}, found {found!r}")
     try:
         return RunResult(
-            run=RunInfo(**raw["run"]),
+            run=RunInfo(
+                **{**raw["run"], "known_unused": tuple(raw["run"].get("known_unused", ()))}
+            ),
             pages=tuple(
                 PageResult(
                     page=page["page"],

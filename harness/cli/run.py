@@ -391,6 +391,8 @@ def summary(outcome: RunResult, report: Path | None = None) -> str:
                     lines.append(f"    {step.path}:{step.line}: failed{known}: {step.error}")
                 elif step.status is StepStatus.UNBOUND:
                     lines.append(f"    {step.path}:{step.line}: unbound: {step.text}")
+    for source in outcome.run.known_unused:
+        lines.append(f"{source}: this known finding did not occur: remove it if the page is fixed")
     lines.append(total(outcome))
     if report is not None:
         lines.append(f"report: {report}")

@@ -62,6 +62,7 @@ def build_results(settings: RunSettings) -> RunResult:
             started=settings.started,
             finished=now(),
             allow_unbound=settings.allow_unbound,
+            known_unused=_known_unused(settings),
             versions={
                 "docharness": __version__,
                 "python": platform.python_version(),
@@ -70,6 +71,19 @@ def build_results(settings: RunSettings) -> RunResult:
         ),
         pages=tuple(pages),
     )
+
+
+def _known_unused(settings: RunSettings) -> tuple[str, ...]:
+    """Known-findings entries for a file this run checked that accepted no failure."""
+    steps = [
+        step
+        for entries in settings.procedures.values()
+        for _, procedure in entries
+        for step in procedure.steps
+    ]
+    checked = {Path(step.path).resolve() for step in steps}
+    used = {step.known for step in steps}
+    return tuple(k.source for k in settings.known if k.path in checked and k.source not in used)
 
 
 def _feature_header(feature_file: Path) -> tuple[str, str]:

@@ -50,4 +50,8 @@ def merge_results(shards: Sequence[tuple[str, RunResult]]) -> RunResult:
         finished=max(info.finished for info in infos),
     )
     pages = sorted((page for _, result in shards for page in result.pages), key=lambda p: p.page)
-    return RunResult(run=run, pages=tuple(pages))
+    # A known finding unused in one shard may have been used in another (an include
+    # read by pages of two shards): unused only where no shard's step names it.
+    used = {step.known for page in pages for proc in page.procedures for step in proc.steps}
+    unused = sorted({k for info in infos for k in info.known_unused} - used)
+    return RunResult(run=replace(run, known_unused=tuple(unused)), pages=tuple(pages))

@@ -319,3 +319,21 @@ def test_the_real_page_with_deploy_steps_added_passes_and_stand_ins_stay_ui_only
     assert {by_line[line]["status"] for line in (30, 31)} == {"ui-only"}
     assert "stand-in" in by_line[31]["reason"]
     assert [s["status"] for s in steps].count("verified") == 4  # cluster, enable, review, deploy
+
+
+def test_a_known_finding_that_no_longer_occurs_is_named_for_removal(project: Project) -> None:
+    page = project.root / LINKED
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace(SDK_STEP, DEPLOY_STEPS + "---\n" + SDK_STEP), encoding="utf-8")
+    assert project.docharness("extract", "docs", "-o", "features").code in (0, 1)
+    done = project.docharness("run", "--live")
+    assert done.code == 0, done.output
+    assert (
+        "docs/known-findings.toml:10: this known finding did not occur: remove it if the page "
+        "is fixed" in done.stdout
+    )
+    results = json.loads((project.root / "reports/results.json").read_text(encoding="utf-8"))
+    assert results["run"]["known_unused"] == ["docs/known-findings.toml:10"]
+    project.docharness("run", "--live", "-k", "terminate")  # the page not checked: not named
+    results = json.loads((project.root / "reports/results.json").read_text(encoding="utf-8"))
+    assert results["run"]["known_unused"] == []
