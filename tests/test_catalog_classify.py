@@ -117,6 +117,19 @@ def test_a_bare_click_on_a_button_no_rule_knows_stays_unexplained() -> None:
     assert classify(StepFacts('Click "Deploy".', labels=("Deploy",))).kind == "deploy"
 
 
+def test_a_ui_tab_keeps_a_step_that_mentions_client_apps_inside() -> None:
+    text = "Click the toggle to let client apps recover unsynced changes."
+    assert classify(StepFacts(text)).external
+    assert not classify(StepFacts(text, tab="ui")).external
+
+
+def test_a_verb_after_to_is_a_purpose_and_a_bare_purpose_still_names_the_kind() -> None:
+    text = "Go to the Project Dashboard where you want to delete the App."
+    assert classify(StepFacts(text)).kind == "navigation"
+    purpose = classify(StepFacts("To define a new function from the App Services UI:"))
+    assert (purpose.kind, purpose.resource) == ("form", "functions")
+
+
 def test_removing_the_console_rule_leaves_the_step_unexplained_not_external() -> None:
     """There is no catch-all: without its rule, the Facebook step is no longer external."""
     rules = parse_rules(*_without(0, "console-facebook"))
