@@ -1,10 +1,10 @@
 """Reading pages in worker processes: ``extract_project(path, jobs=N)``.
 
 docutils parses one page at a time per process, so pages are spread over
-processes. Each worker is a pool of its own (one process), because the pages
-a worker parsed in the first round must be walked by that same process in the
-second: doctrees are large and slow to pickle, while titles and results are
-small frozen values. Chunks of pages go to whichever worker is free, smaller
+processes. Each worker is a pool of its own (one process), because a page
+whose doctree a worker kept for a second walk must be walked again by that
+same process: doctrees are large and slow to pickle, while titles and results
+are small frozen values. Chunks of pages go to whichever worker is free, smaller
 towards the end, so that a few long pages do not leave a worker idle. Workers
 start from a fork server where the platform has one (plain fork is unsafe once
 the parent runs threads), else by spawn, and each builds its parser once. As
@@ -24,7 +24,7 @@ from pathlib import Path
 from types import MappingProxyType, TracebackType
 
 from harness.procedures.pages import PageTitles
-from harness.procedures.reading import Advance, PageReader, ReadPage, WalkedPage
+from harness.procedures.reading import Advance, PageReader, WalkedPage
 from harness.rst import Project
 
 _MAX_CHUNK = 16
@@ -55,8 +55,8 @@ def _reader() -> PageReader:
     return _READER
 
 
-def _read_chunk(page_files: Sequence[Path]) -> list[ReadPage]:
-    return _reader().read_all(page_files, lambda done: None)
+def _read_chunk(page_files: Sequence[Path], known: Sequence[PageTitles]) -> list[WalkedPage]:
+    return _reader().read_all(page_files, known, lambda done: None)
 
 
 def _walk_chunk(page_files: Sequence[Path], titles: Sequence[PageTitles]) -> list[WalkedPage]:
@@ -101,17 +101,24 @@ class ProcessReader:
         for worker in self.workers:
             worker.shutdown(wait=True, cancel_futures=True)
 
-    def read_all(self, page_files: Sequence[Path], advance: Advance) -> list[ReadPage]:
-        """Parse every page on some worker; ``advance`` as each chunk comes back."""
+    def read_all(
+        self, page_files: Sequence[Path], known: Sequence[PageTitles], advance: Advance
+    ) -> list[WalkedPage]:
+        """Read every page on some worker; ``advance`` as each chunk comes back.
+        Each worker is told ``known`` once, with its first chunk."""
         remaining = list(reversed(page_files))
-        running: dict[Future[list[ReadPage]], tuple[int, list[Path]]] = {}
-        found: dict[Path, ReadPage] = {}
+        running: dict[Future[list[WalkedPage]], tuple[int, list[Path]]] = {}
+        found: dict[Path, WalkedPage] = {}
+        told: set[int] = set()
 
         def hand_out(worker: int) -> None:
             size = max(1, min(_MAX_CHUNK, len(remaining) // (4 * len(self.workers))))
             chunk = [remaining.pop() for _ in range(min(size, len(remaining)))]
             if chunk:
-                running[self.workers[worker].submit(_read_chunk, chunk)] = (worker, chunk)
+                tell = () if worker in told else tuple(known)
+                told.add(worker)
+                future = self.workers[worker].submit(_read_chunk, chunk, tell)
+                running[future] = (worker, chunk)
 
         for _ in range(_IN_FLIGHT):
             for worker in range(len(self.workers)):
@@ -130,8 +137,8 @@ class ProcessReader:
     def walk_all(
         self, page_files: Sequence[Path], titles: Sequence[PageTitles]
     ) -> list[WalkedPage]:
-        """Walk each page where it was parsed; pages not parsed yet go to the worker
-        with the fewest pages to parse."""
+        """Walk each page again where it was read (a worker may have kept its
+        doctree); pages not read yet go to the worker with the fewest of them."""
         assigned: list[list[Path]] = [[] for _ in self.workers]
         unread: list[list[Path]] = [[] for _ in self.workers]
         for page_file in page_files:

@@ -35,7 +35,7 @@ from harness.procedures.pages import (
     walk_page,
 )
 from harness.procedures.parallel import ProcessReader, cpu_count
-from harness.procedures.reading import PageReader, Reader
+from harness.procedures.reading import PageReader, Reader, disagreeing
 from harness.procedures.text import TitleLookup
 from harness.rst import ParsedPage, Project, load_project
 from harness.rst.directives import slug
@@ -172,8 +172,9 @@ def _page_results(
 ) -> dict[str, PageResult]:
     """Every page's result, in page order: from the cache while still valid, else read.
 
-    A cached walk is valid while the page's inputs are unchanged (checked on
-    loading) and the titles it showed are still those of the pages it links to.
+    A page is read (parsed and walked at once) with the titles known so far; a
+    walk, read or cached, is valid while the titles it showed are those of the
+    project, and walked again otherwise (harness.procedures.reading).
     """
     pages = project.pages()
     counter = _Counter(progress, len(pages))
@@ -185,12 +186,14 @@ def _page_results(
                 cached[page_file] = hit
                 counter.advance(1)
     unread = [page_file for page_file in pages if page_file not in cached]
+    known = [hit.titles for hit in cached.values()]
     with _reading(project, jobs, len(unread), track_inputs=cache is not None) as reader:
-        read = dict(zip(unread, reader.read_all(unread, counter.advance), strict=True))
-        titles = [cached[p].titles if p in cached else read[p].titles for p in pages]
+        walked = dict(zip(unread, reader.read_all(unread, known, counter.advance), strict=True))
+        titles = [cached[p].titles if p in cached else walked[p].read.titles for p in pages]
         lookup = title_lookup(titles)
-        walk = [p for p in pages if p not in cached or not cached[p].result.agrees_with(lookup)]
-        walked = dict(zip(walk, reader.walk_all(walk, titles), strict=True))
+        found = {p: cached[p].result if p in cached else walked[p].result for p in pages}
+        again = disagreeing(pages, found, lookup)
+        walked.update(zip(again, reader.walk_all(again, titles), strict=True))
     if cache is not None:
         for page_file, page in walked.items():
             if page.read.inputs is not None:
