@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from multiprocessing.context import BaseContext
@@ -72,7 +73,14 @@ def _context() -> BaseContext:
 
 
 class ProcessReader:
-    """The two reading rounds of ``PageReader``, spread over ``workers`` processes."""
+    """The two reading rounds of ``PageReader``, spread over this process and
+    ``workers - 1`` others.
+
+    This process reads pages too, one at a time from the same queue, while a
+    thread hands chunks to the other processes: starting them (a fork server
+    importing docharness) takes a second or two, and the pages read here
+    meanwhile are not lost time, so processes pay off on smaller projects.
+    """
 
     def __init__(self, project: Project, workers: int, *, track_inputs: bool) -> None:
         context = _context()
@@ -83,11 +91,12 @@ class ProcessReader:
             dict(project.substitutions),
             track_inputs,
         )
+        self.local = PageReader(project, track_inputs=track_inputs)
         self.workers = [
             ProcessPoolExecutor(1, mp_context=context, initializer=_start, initargs=arguments)
-            for _ in range(workers)
+            for _ in range(workers - 1)
         ]
-        self.owner: dict[Path, int] = {}  # page -> the worker holding its doctree
+        self.owner: dict[Path, int] = {}  # page -> the worker that read it (-1: this process)
 
     def __enter__(self) -> ProcessReader:
         return self
@@ -104,35 +113,57 @@ class ProcessReader:
     def read_all(
         self, page_files: Sequence[Path], known: Sequence[PageTitles], advance: Advance
     ) -> list[WalkedPage]:
-        """Read every page on some worker; ``advance`` as each chunk comes back.
+        """Read every page here or on some worker; ``advance`` as pages come back.
         Each worker is told ``known`` once, with its first chunk."""
-        remaining = list(reversed(page_files))
-        running: dict[Future[list[WalkedPage]], tuple[int, list[Path]]] = {}
+        queue = _Queue(page_files, len(self.workers) + 1, advance)
         found: dict[Path, WalkedPage] = {}
+        hand_out = threading.Thread(
+            target=self._hand_out, args=(queue, known, found), name="docharness-pages"
+        )
+        hand_out.start()
+        try:
+            while chunk := queue.take(1):
+                found[chunk[0]] = self.local.read_all(chunk, known, lambda done: None)[0]
+                self.owner[chunk[0]] = -1
+                queue.done(1)
+                known = ()
+        finally:
+            queue.stop()
+            hand_out.join()
+        if queue.error is not None:
+            raise queue.error
+        return [found[page_file] for page_file in page_files]
+
+    def _hand_out(
+        self, queue: _Queue, known: Sequence[PageTitles], found: dict[Path, WalkedPage]
+    ) -> None:
+        """Keep every worker busy with chunks from ``queue`` until it is empty (a thread)."""
+        running: dict[Future[list[WalkedPage]], tuple[int, list[Path]]] = {}
         told: set[int] = set()
 
         def hand_out(worker: int) -> None:
-            size = max(1, min(_MAX_CHUNK, len(remaining) // (4 * len(self.workers))))
-            chunk = [remaining.pop() for _ in range(min(size, len(remaining)))]
+            chunk = queue.take(_MAX_CHUNK)
             if chunk:
                 tell = () if worker in told else tuple(known)
                 told.add(worker)
                 future = self.workers[worker].submit(_read_chunk, chunk, tell)
                 running[future] = (worker, chunk)
 
-        for _ in range(_IN_FLIGHT):
-            for worker in range(len(self.workers)):
-                hand_out(worker)
-        while running:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                worker, chunk = running.pop(future)
-                for page_file, read in zip(chunk, future.result(), strict=True):
-                    found[page_file] = read
-                    self.owner[page_file] = worker
-                advance(len(chunk))
-                hand_out(worker)
-        return [found[page_file] for page_file in page_files]
+        try:
+            for _ in range(_IN_FLIGHT):
+                for worker in range(len(self.workers)):
+                    hand_out(worker)
+            while running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    worker, chunk = running.pop(future)
+                    for page_file, walked in zip(chunk, future.result(), strict=True):
+                        found[page_file] = walked
+                        self.owner[page_file] = worker
+                    queue.done(len(chunk))
+                    hand_out(worker)
+        except BaseException as error:  # handed to the reading thread, which raises it
+            queue.fail(error)
 
     def walk_all(
         self, page_files: Sequence[Path], titles: Sequence[PageTitles]
@@ -140,21 +171,58 @@ class ProcessReader:
         """Walk each page again where it was read (a worker may have kept its
         doctree); pages not read yet go to the worker with the fewest of them."""
         assigned: list[list[Path]] = [[] for _ in self.workers]
+        here: list[Path] = []
         unread: list[list[Path]] = [[] for _ in self.workers]
         for page_file in page_files:
             worker = self.owner.get(page_file)
-            if worker is None:
+            if worker is None and self.workers:
                 worker = min(range(len(self.workers)), key=lambda index: len(unread[index]))
                 unread[worker].append(page_file)
-            assigned[worker].append(page_file)
+            if worker is None or worker < 0:
+                here.append(page_file)
+            else:
+                assigned[worker].append(page_file)
         futures = [
             (pages, self.workers[worker].submit(_walk_chunk, pages, titles))
             for worker, pages in enumerate(assigned)
             if pages
         ]
-        walked: dict[Path, WalkedPage] = {}
+        walked = dict(zip(here, self.local.walk_all(here, titles), strict=True))
         for pages, future in futures:
             walked.update(zip(pages, future.result(), strict=True))
         for page_file in page_files:
             self.owner.pop(page_file, None)
         return [walked[page_file] for page_file in page_files]
+
+
+class _Queue:
+    """The pages left to read, shared by this process's reading and the thread that
+    hands chunks to workers: chunks shrink towards the end, so that a few long
+    pages do not leave a worker idle."""
+
+    def __init__(self, page_files: Sequence[Path], readers: int, advance: Advance) -> None:
+        self.remaining = list(reversed(page_files))
+        self.readers = readers
+        self.advance = advance
+        self.lock = threading.Lock()
+        self.error: BaseException | None = None
+
+    def take(self, most: int) -> list[Path]:
+        with self.lock:
+            if self.error is not None:
+                return []
+            size = max(1, min(most, len(self.remaining) // (4 * self.readers)))
+            return [self.remaining.pop() for _ in range(min(size, len(self.remaining)))]
+
+    def done(self, count: int) -> None:
+        with self.lock:
+            self.advance(count)
+
+    def fail(self, error: BaseException) -> None:
+        with self.lock:
+            self.error = error
+
+    def stop(self) -> None:
+        """No more pages for anyone (this process stopped reading, or failed)."""
+        with self.lock:
+            self.remaining.clear()
