@@ -46,7 +46,7 @@ from harness.commands import (
 )
 from harness.commands.jsonedit import EditError, apply_to_pull, locate
 from harness.commands.lint import JSON_LANGUAGES, SHELL_LANGUAGES
-from harness.commands.placeholders import find_placeholders
+from harness.commands.placeholders import fill, find_placeholders, json_standin
 from harness.commands.problems import Problem
 from harness.diagnostics import Severity
 from harness.plugin.cassettes import divergence
@@ -79,6 +79,7 @@ class CodeBlock:
     text: str
     line: int
     aside: str = ""  # the admonition (note, important...) the block sits in: not run
+    caption: str = ""  # the code-block's :caption: (often the file it shows)
 
 
 @dataclass
@@ -138,7 +139,8 @@ def step_blocks(feature_file: str, step_line: int, doc_file: str, doc_line: int)
         text = "\n".join(body)
         if delimiter == '"""':
             text = text.replace('\\"\\"\\"', '"""')
-        blocks.append(CodeBlock("code", language, text, _find_line(doc_file, doc_line, text)))
+        at = _find_line(doc_file, doc_line, text)
+        blocks.append(CodeBlock("code", language, text, at, caption=_caption(doc_file, at)))
     current: tuple[str, str, int] | None = None
     content: list[str] = []
     aside: tuple[str, int] | None = None  # the last admonition: its kind and doc line
@@ -186,7 +188,19 @@ def _block(
             indent = len(lines[directive - 1]) - len(lines[directive - 1].lstrip())
             if len(lines[line - 1]) - len(lines[line - 1].lstrip()) > indent:
                 inside = aside[0]
-    return CodeBlock(kind, language, "\n".join(content), line, inside)
+    return CodeBlock(kind, language, "\n".join(content), line, inside, _caption(doc, line))
+
+
+def _caption(doc_file: str, line: int) -> str:
+    """The ``:caption:`` of the directive whose code starts at doc line ``line``, if any."""
+    lines = _doc_lines(doc_file)
+    for number in range(min(line - 1, len(lines)), 0, -1):
+        text = lines[number - 1].strip()
+        if text.startswith(":caption:"):
+            return text.removeprefix(":caption:").strip()
+        if text.startswith(".. ") or (text and not text.startswith(":")):
+            return ""
+    return ""
 
 
 def _find_line(doc_file: str, doc_line: int, text: str) -> int:
@@ -349,6 +363,8 @@ class _Runner:
             known["clientAppId"], known["appName"] = app.client_app_id, app.name
         if "serviceId" in keys and "serviceId" not in known:
             known["serviceId"] = self.run.state.linked_cluster()
+        if "serviceName" in keys and "serviceName" not in known:
+            known["serviceName"] = self.client.find_service("mongodb-atlas").name
         if "draftId" in keys and "draftId" not in known and self.run.state.draft_id:
             known["draftId"] = self.run.state.draft_id
         if "deploymentId" in keys and "deploymentId" not in known and self.run.state.deployment:
@@ -605,13 +621,29 @@ class _Runner:
 
     def _json_edit(self, block: CodeBlock) -> tuple[StepStatus, str]:
         assert self.code.pulled is not None
-        parsed = parse_json_block(block.text, self.values())
+        placeholders = find_placeholders(f"{block.caption}\n{block.text}")
+        values = self.values(*(p.key for p in placeholders))
+        parsed = parse_json_block(block.text, values)
         if not parsed.parsed:
             raise CodeStepError(
                 f"{self.ref.doc_path}:{block.line + parsed.line}: DH306 the JSON block does not"
                 f" parse: {parsed.error}"
             )
-        file = _config_file(_paragraphs(str(self.run.info.feature_file), self.ref.feature_line))
+        # A value the reader must choose (a name, a mode) is no value to push; a typed one
+        # (<Boolean>, <Number>) stands for any value of its type.
+        unfilled = sorted(
+            {
+                p.text
+                for p in placeholders
+                if (p.key is None or p.key not in values)
+                and json_standin(p.text) == json.dumps(p.text)
+            }
+        )
+        if unfilled:
+            return StepStatus.UNBOUND, f"no run value for {', '.join(unfilled)} in the JSON to edit"
+        caption = fill(block.caption, values)[0]
+        texts = _paragraphs(str(self.run.info.feature_file), self.ref.feature_line)
+        file = _config_file([f"`{caption}`", *texts] if caption.endswith(".json") else texts)
         if file is None:
             return StepStatus.UNBOUND, (
                 "the step shows JSON but names no config file it goes into (such as"
