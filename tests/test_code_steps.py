@@ -139,3 +139,26 @@ def test_a_clean_page_has_no_code_diagnostics(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["lint", str(docs), "--no-cache", "--select", "DH3"])
     assert result.exit_code == 0, result.stdout
     assert result.stdout == ""
+
+
+def test_a_blocks_caption_and_admonition_are_read_from_the_page(tmp_path: Path) -> None:
+    page = PAGE.replace(
+        '      .. code-block:: json\n\n         {"a": 1}',
+        '      .. code-block:: json\n         :caption: /sync/config.json\n\n         {"a": 1}',
+    ).replace(
+        "      .. code-block:: shell\n\n         realm-cli push",
+        "      .. note::\n\n         If you must, push:\n\n"
+        "         .. code-block:: shell\n\n            realm-cli push",
+    )
+    docs = _project(tmp_path, page)
+    write_features(extract_project(docs), tmp_path / "features")
+    feature = tmp_path / "features/page.feature"
+    lines = feature.read_text(encoding="utf-8").splitlines()
+    pull = next(n for n, line in enumerate(lines, 1) if line.strip() == "When Run the following:")
+    read = next(n for n, line in enumerate(lines, 1) if "Get the services:" in line)
+    doc = str(docs / "source/page.txt")
+    json_block = step_blocks(str(feature), pull, doc, 12)[1]
+    assert (json_block.caption, json_block.aside) == ("/sync/config.json", "")
+    curl, push = step_blocks(str(feature), read, doc, 26)
+    assert curl.aside == "" and push.aside == "note"
+    assert is_code_step([push], CodeState()) is False  # code in a note is not run
