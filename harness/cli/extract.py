@@ -120,10 +120,11 @@ def reading_options(command: F) -> F:
             "-j",
             "--jobs",
             metavar="N|auto",
-            default="1",
+            default="auto",
             callback=_jobs,
             show_default=True,
-            help="Parse pages in N processes; 0 or auto: one per processor.",
+            help="Parse pages in N processes; 0 or auto: one per processor, once a project"
+            " is big enough to pay for them.",
         ),
         click.option(
             "--cache-dir",

@@ -40,6 +40,10 @@ from harness.procedures.text import TitleLookup
 from harness.rst import ParsedPage, Project, load_project
 from harness.rst.directives import slug
 
+# Pages to parse that pay for one more process with ``jobs=0`` (auto); measured by
+# benchmarks/paths.py on 2 shared processors.
+PAGES_PER_PROCESS = 60
+
 
 @dataclass(frozen=True)
 class Extraction:
@@ -85,7 +89,7 @@ def extract_project(
 
     ``progress(done, total)`` is called as pages are read (parsed, or found in
     the cache). ``jobs`` is the number of processes that parse pages (1: this
-    one; 0: one per processor). With ``cache_dir``, each page's result is kept
+    one; 0, auto: one per processor once there are enough pages to pay for it). With ``cache_dir``, each page's result is kept
     there and reused while the page, everything it includes and snooty.toml are
     unchanged. The result is the same whatever ``jobs`` and ``cache_dir`` are.
     Worker processes re-import a calling script's module: guard a script's
@@ -222,8 +226,15 @@ class _Counter:
 
 @contextlib.contextmanager
 def _reading(project: Project, jobs: int, pages: int, *, track_inputs: bool) -> Iterator[Reader]:
-    """This process's reader, or worker processes when more than one would have work."""
-    workers = min(cpu_count() if jobs == 0 else jobs, pages)
+    """This process's reader, or worker processes when more than one would have work.
+
+    ``jobs`` 0 (auto) asks for one process per processor, but only one per
+    ``PAGES_PER_PROCESS`` pages to parse: below that, starting a process costs
+    more than it saves (benchmarks/paths.py measures the crossover).
+    """
+    if jobs == 0:
+        jobs = min(cpu_count(), max(1, pages // PAGES_PER_PROCESS))
+    workers = min(jobs, pages)
     if workers <= 1:
         yield PageReader(project, track_inputs=track_inputs)
         return
