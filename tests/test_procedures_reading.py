@@ -35,11 +35,7 @@ def _step_texts(root: Path, jobs: int = 1) -> dict[str, list[str]]:
     }
 
 
-_LINKING = (
-    "Linking\n=======\n\n"
-    "1. Read :ref:`later-label` and :doc:`zz`.\n"
-    "2. Read :ref:`twice`.\n"
-)
+_LINKING = "Linking\n=======\n\n1. Read :ref:`later-label` and :doc:`zz`.\n2. Read :ref:`twice`.\n"
 _TWICE = ".. _twice:\n\nFirst Twice\n===========\n\nText.\n"
 _LATER = (
     "Last Page\n=========\n\n.. _later-label:\n\nLater Section\n-------------\n\n"
@@ -60,9 +56,8 @@ def test_links_to_pages_read_later_show_the_titles_of_the_whole_project(
 
 def test_a_reader_drops_each_doctree_unless_a_title_was_not_known_yet(tmp_path: Path) -> None:
     pages = {f"p{n:03d}": f"Page {n}\n=======\n\n1. Click :guilabel:`Go`.\n" for n in range(5)}
-    pages.update(
-        {f"q{n:03d}": f"Q {n}\n====\n\n1. Read :doc:`zz`.\n2. Click Go.\n" for n in range(KEEP_DOCTREES + 3)}
-    )
+    linking = "1. Read :doc:`zz`.\n2. Click Go.\n"
+    pages.update({f"q{n:03d}": f"Q {n}\n====\n\n{linking}" for n in range(KEEP_DOCTREES + 3)})
     pages["zz"] = "Last\n====\n\nText.\n"
     root = _project(tmp_path / "docs", pages)
     project = load_project(root)

@@ -89,9 +89,10 @@ def extract_project(
 
     ``progress(done, total)`` is called as pages are read (parsed, or found in
     the cache). ``jobs`` is the number of processes that parse pages (1: this
-    one; 0, auto: one per processor once there are enough pages to pay for it). With ``cache_dir``, each page's result is kept
-    there and reused while the page, everything it includes and snooty.toml are
-    unchanged. The result is the same whatever ``jobs`` and ``cache_dir`` are.
+    one; 0, auto: one per processor once there are enough pages to pay for
+    it). With ``cache_dir``, each page's result is kept there and reused while
+    the page, everything it includes and snooty.toml are unchanged. The result
+    is the same whatever ``jobs`` and ``cache_dir`` are.
     Worker processes re-import a calling script's module: guard a script's
     entry point with ``if __name__ == "__main__":`` when ``jobs`` is not 1.
     """
