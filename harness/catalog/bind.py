@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from harness.catalog.classify import StepFacts, classify, default_rules
+from harness.catalog.generic import generic_entry
 from harness.catalog.model import Catalog, StepEntry
 from harness.catalog.sentence import Sentence
 
@@ -127,8 +128,9 @@ def bind_step(
     Only a sentence no entry matched at all is classified: an outcome claiming a state
     no entry checks, or a tie, stays unbound. The classifier marks a step external
     only by an explicit rule, and navigation is ui-only by rule; anything else it
-    reads (a form, a save, an observation) still needs a catalog entry that checks
-    it, so it stays unbound and fails the run.
+    reads (a form, a save, an observation) needs a catalog entry that checks it, or
+    a resource with fields (fields.toml) whose generic operation does; otherwise it
+    stays unbound and fails the run.
     """
     binding = bind(catalog, text, kind, tags)
     if not isinstance(binding, Unbound) or binding.matched:
@@ -141,4 +143,9 @@ def bind_step(
         rule = found.why("kind")
         reason = f"navigation: it opens a page of the UI and changes nothing (rule {rule})"
         return ByRule(binding.sentence, "ui-only", reason, rule)
+    generic = generic_entry(found, binding.sentence, kind)
+    if isinstance(generic, StepEntry):
+        return Bound(generic, binding.sentence)
+    if generic is not None:
+        return ByRule(binding.sentence, generic[0], generic[1], generic[2])
     return binding

@@ -28,6 +28,11 @@ class CheckFailed(Exception):
     """The product answered, and the answer contradicts the page."""
 
 
+class NothingToVerify(Exception):
+    """The step is what the UI does, but the page gave nothing an Admin API read could
+    confirm (no value entered): the step is ui-only, never verified."""
+
+
 @dataclass(frozen=True)
 class FormCheck:
     """A form value compared with the deployed configuration after this scenario's deployment."""
@@ -59,6 +64,8 @@ class ScenarioState:
     form_checks: list[FormCheck] = field(default_factory=list)  # read back after deploying
     undeployed: dict[str, Any] = field(default_factory=dict)  # staged, not deployed yet
     code: CodeState = field(default_factory=CodeState)  # what curl/CLI steps hold (code_steps)
+    # Reads to run after this scenario's deployment (resource_ops: values read back).
+    after_deploy: list[Callable[[ScenarioState], None]] = field(default_factory=list)
 
     def linked_cluster(self, *, fresh: bool = False) -> str:
         """The id of the app's mongodb-atlas service, asked once per scenario (or again)."""
@@ -250,8 +257,11 @@ def deploy_draft(state: ScenarioState, args: Mapping[str, str]) -> str:
         created.id, timeout=state.deploy_timeout, interval=state.poll_interval
     )
     state.undeployed = {}
-    if state.form:
+    if any("." not in name for name in state.form):  # "resource.field" is resource_ops'
         read_back_form(state)
+    for read_back in state.after_deploy:
+        read_back(state)
+    state.after_deploy.clear()
     return f"deployment {created.id} is successful"
 
 
@@ -299,6 +309,18 @@ def terminate_and_deploy(state: ScenarioState, args: Mapping[str, str]) -> str:
     return "sync terminated and deployed"
 
 
+def _generic(kind: str) -> Operation:
+    """The resource model's generic operation of ``kind`` (harness/plugin/resource_ops.py),
+    imported when it runs: that module builds on this one."""
+
+    def run(state: ScenarioState, args: Mapping[str, str]) -> str:
+        from harness.plugin.resource_ops import run_generic
+
+        return run_generic(kind, state, args)
+
+    return run
+
+
 OPERATIONS: Mapping[str, OperationSpec] = {
     "expect_sync_state": OperationSpec(expect_sync_state, False, "the sync state is `state`"),
     "find_linked_cluster": OperationSpec(find_linked_cluster, False, "the app links a cluster"),
@@ -320,5 +342,11 @@ OPERATIONS: Mapping[str, OperationSpec] = {
     ),
     "terminate_and_deploy": OperationSpec(
         terminate_and_deploy, True, "terminate Sync and deploy (a precondition)"
+    ),
+    "resource_save": OperationSpec(
+        _generic("save"), True, "stage the form's fields of `resource` in the draft, read back"
+    ),
+    "resource_deploy": OperationSpec(
+        _generic("deploy"), True, "review and deploy what this scenario staged, read back"
     ),
 }

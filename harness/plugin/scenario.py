@@ -26,7 +26,13 @@ from harness.plugin.cassettes import divergence
 from harness.plugin.code_steps import run_code_step
 from harness.plugin.features import doc_location
 from harness.plugin.known import KnownFinding
-from harness.plugin.operations import OPERATIONS, CheckFailed, FormCheck, ScenarioState
+from harness.plugin.operations import (
+    OPERATIONS,
+    CheckFailed,
+    FormCheck,
+    NothingToVerify,
+    ScenarioState,
+)
 from harness.results import ApiCall, ProcedureResult, StepResult, StepStatus
 
 # Errors that mean "the product or its recording answered differently than the page
@@ -329,7 +335,12 @@ class ScenarioRun:
                 ref, StepStatus.UI_ONLY, started, catalog_entry=entry.id, reason=why.strip()
             )
             return
-        message, error, calls = self._run(entry.operation, dict(entry.args))
+        try:
+            message, error, calls = self._run(entry.operation, dict(entry.args))
+        except NothingToVerify as nothing:
+            reason = f"{entry.why}: {nothing}" if entry.why else str(nothing)
+            self._record(ref, StepStatus.UI_ONLY, started, catalog_entry=entry.id, reason=reason)
+            return
         if error:
             self._fail(ref, entry, started, error, calls)
         self._record(

@@ -1,0 +1,142 @@
+"""The generic operations of the resource model: one per kind, for any resource with fields.
+
+A form step bound by harness/catalog/generic.py puts the value the page gives into
+the scenario's form as ``"<resource>.<field>"`` (ui-only until read back). A save,
+create or update step sends the pending fields of its resource into the user's
+draft, as the UI does, and reads the item back from the draft. A deploy step
+reviews the draft (this scenario's change must be in its diff) and deploys it.
+After this scenario's deployment the item is read from the deployed configuration
+(``GET .../pull``, which never shows a draft): each value the page had the reader
+enter is compared there, which verifies its form step, or fails it naming both
+values. A step with nothing from the page to send is ui-only (NothingToVerify).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from harness.catalog.generic import ResourceFields, default_fields
+from harness.plugin.operations import (
+    CheckFailed,
+    FormCheck,
+    NothingToVerify,
+    ScenarioState,
+    deploy_draft,
+    review_draft,
+)
+
+
+def _fields_of(args: Mapping[str, str]) -> ResourceFields:
+    resource = args.get("resource", "")
+    found = default_fields().get(resource)
+    if found is None:
+        raise CheckFailed(f"resource {resource!r} has no fields in harness/catalog/fields.toml")
+    return found
+
+
+def _as_text(value: object) -> str:
+    """A read-back value as the page writes it: text as is, anything else as JSON."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value)
+
+
+def pending(state: ScenarioState, resource: str) -> dict[str, str]:
+    """The fields of ``resource`` this scenario's form steps set, by API field name."""
+    prefix = f"{resource}."
+    return {
+        name[len(prefix) :]: value for name, value in state.form.items() if name.startswith(prefix)
+    }
+
+
+def save(state: ScenarioState, args: Mapping[str, str]) -> str:
+    """Stage the pending fields in the user's draft (create, or update the item of that name)."""
+    fields = _fields_of(args)
+    change = pending(state, fields.id)
+    if not change:
+        raise NothingToVerify(
+            f"no earlier step entered a value for {fields.id} that docharness can read back"
+        )
+    key = change.get(fields.key)
+    if key is None:
+        raise NothingToVerify(
+            f"the page sets {', '.join(sorted(change))} of {fields.id} but not its "
+            f"{fields.key}, so the item cannot be found again to read back"
+        )
+    draft = state.stage()
+    client = state.client
+    existing = next((r for r in client.list_resources(fields.api) if r.name == key), None)
+    if existing is None:
+        body: dict[str, Any] = {**dict(fields.defaults), **change}
+        item = client.create_resource(fields.api, body)
+        staged = body
+    else:
+        body = {k: v for k, v in existing.raw.items() if k != "_id"} | change
+        client.update_resource(fields.api, existing.id, body)
+        item = existing
+        staged = {k: v for k, v in change.items() if existing.raw.get(k) != v}
+    read = client.get_resource(fields.api, item.id)
+    wrong = [
+        f"{name} is {_as_text(read.raw.get(name))!r}, not {value!r}"
+        for name, value in change.items()
+        if _as_text(read.raw.get(name)) != value
+    ]
+    if wrong:
+        raise CheckFailed(
+            f"after saving, {fields.id} {key!r} reads back from draft {draft} with "
+            + "; ".join(wrong)
+        )
+    if staged:
+        state.staged = {**state.staged, fields.id: {**state.staged.get(fields.id, {}), **staged}}
+        state.undeployed = {**state.undeployed, fields.id: staged}
+    state.after_deploy.append(_read_back(fields, dict(change)))
+    shown = ", ".join(f"{name} = {value!r}" for name, value in sorted(change.items()))
+    verb = "created" if existing is None else "updated"
+    return f"{fields.id} {key!r} {verb} in draft {draft}, read back from the draft: {shown}"
+
+
+def _read_back(
+    fields: ResourceFields, change: Mapping[str, str]
+) -> Callable[[ScenarioState], None]:
+    """After this scenario's deployment: each field the page set, compared with the deployed one."""
+
+    def read(state: ScenarioState) -> None:
+        deployment = state.deployment.id if state.deployment else "?"
+        section = state.client.pull_config().get(fields.deployed, [])
+        key = change[fields.key]
+        item = next(
+            (
+                record
+                for record in (section if isinstance(section, list) else [])
+                if isinstance(record, Mapping) and record.get(fields.key) == key
+            ),
+            None,
+        )
+        evidence = f"deployed {fields.deployed} (GET .../pull) read after deployment {deployment}"
+        for name, expected in change.items():
+            found = "(no such item)" if item is None else _as_text(item.get(name))
+            state.form_checks.append(FormCheck(f"{fields.id}.{name}", expected, found, evidence))
+
+    return read
+
+
+def deploy(state: ScenarioState, args: Mapping[str, str]) -> str:
+    """Review & Deploy: the draft must show this scenario's change, then it is deployed."""
+    if not state.undeployed:
+        raise NothingToVerify("no earlier step of this scenario staged a change to deploy")
+    reviewed = review_draft(state, args)
+    deployed = deploy_draft(state, args)
+    return f"{reviewed}; {deployed}"
+
+
+GENERIC: Mapping[str, Callable[[ScenarioState, Mapping[str, str]], str]] = {
+    "save": save,
+    "deploy": deploy,
+}
+
+
+def run_generic(kind: str, state: ScenarioState, args: Mapping[str, str]) -> str:
+    """The generic operation of ``kind`` (what operations.OPERATIONS registers)."""
+    return GENERIC[kind](state, args)

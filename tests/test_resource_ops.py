@@ -1,0 +1,290 @@
+"""The resource model's generic operations, run step by step against a real emulator.
+
+A Value is named and given a value by two form steps, saved, reviewed and
+deployed; the form steps are verified only by the deployed configuration read
+after this scenario's deployment. A product that stores or deploys another value
+fails the step that says which value, naming both; a page that enters no value
+gives ui-only steps, never verified ones.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from harness.adminapi import AdminClient, Credentials, RetryPolicy, Target
+from harness.catalog import Bound, ByRule, Unbound, bind_step, load_catalog
+from harness.catalog.classify import RulesError
+from harness.catalog.generic import parse_fields
+from harness.emulator import (
+    DEFAULT_APP_ID,
+    DEFAULT_GROUP_ID,
+    DEFAULT_PRIVATE_KEY,
+    DEFAULT_PUBLIC_KEY,
+    Emulator,
+)
+from harness.plugin.operations import ScenarioState
+from harness.plugin.scenario import ScenarioInfo, ScenarioRun, StepFailure, StepRef
+from harness.results import StepStatus
+
+PAGE = frozenset({"page:values-and-secrets/define-a-value"})
+STEPS = (
+    'Enter `greeting` in the "Value Name" field.',
+    'Enter `hello` in the "Value" field.',
+    'Click "Save".',
+    'Click "Review & Deploy".',
+    'Click "Deploy".',
+)
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    server = Emulator().start()
+    yield server
+    server.stop()
+
+
+class Rewrite(httpx.BaseTransport):
+    """The network to the emulator, with one kind of answer or request changed: a product
+    that stores or deploys something else than it was sent."""
+
+    def __init__(self, method: str, suffix: str, old: str, new: str, *, answer: bool) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.method, self.suffix, self.old, self.new, self.answer = (
+            method,
+            suffix,
+            old,
+            new,
+            answer,
+        )
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        hit = request.method == self.method and request.url.path.endswith(self.suffix)
+        if hit and not self.answer:
+            body = request.content.replace(self.old.encode(), self.new.encode())
+            request = httpx.Request(
+                request.method,
+                request.url,
+                headers={k: v for k, v in request.headers.items() if k != "content-length"},
+                content=body,
+            )
+        response = self.inner.handle_request(request)
+        if hit and self.answer:
+            response.read()
+            text = response.content.replace(self.old.encode(), self.new.encode())
+            return httpx.Response(
+                response.status_code, content=text, headers={"content-type": "application/json"}
+            )
+        return response
+
+
+def _client(emulator: Emulator, transport: httpx.BaseTransport | None = None) -> AdminClient:
+    return AdminClient(
+        Target(DEFAULT_GROUP_ID, DEFAULT_APP_ID, emulator.url),
+        Credentials(DEFAULT_PUBLIC_KEY, DEFAULT_PRIVATE_KEY),
+        transport=transport,
+        retry=RetryPolicy(max_attempts=1),
+        sleep=lambda _: None,
+    )
+
+
+FEATURE = Path(__file__).with_name("resource-ops.feature")  # written by the fixture below
+
+
+@pytest.fixture(autouse=True, scope="module")
+def feature(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The feature file the steps come from (code steps look there for code blocks)."""
+    global FEATURE
+    FEATURE = tmp_path_factory.mktemp("feature") / "v.feature"
+    FEATURE.write_text("Feature: V\n  Scenario: V\n" + "    And a step\n" * 10, encoding="utf-8")
+    yield FEATURE
+
+
+def _scenario(client: AdminClient, texts: tuple[str, ...] = STEPS) -> ScenarioRun:
+    steps = tuple(
+        StepRef("And", text, "action", 2 + line, "p.txt", 10 + line)
+        for line, text in enumerate(texts, 1)
+    )
+    info = ScenarioInfo("v/v", "Define a Value", PAGE, FEATURE, 1, steps)
+    state = ScenarioState(client=client, deploy_timeout=5.0, poll_interval=0.01)
+    return ScenarioRun(info, load_catalog(), state)
+
+
+def _play(run: ScenarioRun) -> str:
+    """Perform every step; the failure's message, or "" when the scenario passed."""
+    try:
+        for ref in run.info.steps:
+            run.perform(ref)
+    except StepFailure as failure:
+        return str(failure)
+    finally:
+        run.cleanup()
+    return ""
+
+
+def _statuses(run: ScenarioRun) -> list[StepStatus]:
+    return [step.status for step in run.result("v.feature").steps]
+
+
+# Binding
+
+
+def test_a_form_step_with_a_value_for_a_known_field_binds_to_the_pending_change() -> None:
+    found = bind_step(load_catalog(), STEPS[0], "action", PAGE)
+    assert isinstance(found, Bound)
+    assert found.entry.form == (("values.name", "$literal1"),)
+    assert found.entry.source.startswith("harness/catalog/fields.toml:")
+
+
+def test_a_form_step_without_a_value_is_ui_only_form_input() -> None:
+    found = bind_step(load_catalog(), 'Enter a unique "Value Name".', "action", PAGE)
+    assert isinstance(found, ByRule) and found.status == "ui-only"
+    assert "no value" in found.reason and "fields.toml" in found.rule
+
+
+def test_save_and_deploy_bind_to_the_generic_operations_of_their_resource() -> None:
+    save = bind_step(load_catalog(), "Save the value.", "action", PAGE)
+    deploy = bind_step(load_catalog(), "Deploy your changes.", "action", PAGE)
+    assert isinstance(save, Bound) and save.entry.operation == "resource_save"
+    assert dict(save.entry.args) == {"resource": "values"}
+    assert isinstance(deploy, Bound) and deploy.entry.operation == "resource_deploy"
+
+
+def test_a_resource_without_fields_and_an_outcome_stay_unbound() -> None:
+    hosting = frozenset({"page:hosting/enable-hosting"})
+    assert isinstance(bind_step(load_catalog(), 'Click "Save".', "action", hosting), Unbound)
+    outcome = bind_step(load_catalog(), "The value `greeting` is saved.", "outcome", PAGE)
+    assert isinstance(outcome, Unbound)
+
+
+def test_a_fields_file_without_a_key_is_refused_with_its_line() -> None:
+    with pytest.raises(RulesError, match=r"fields.toml:2 \(values\): needs key"):
+        parse_fields("fields.toml", '\n[resource.values]\napi = "values"\ndeployed = "values"\n')
+
+
+# Running against the emulator
+
+
+def test_every_step_is_verified_and_the_value_is_deployed(emulator: Emulator) -> None:
+    with _client(emulator) as client:
+        run = _scenario(client)
+        assert _play(run) == ""
+        assert _statuses(run) == [StepStatus.VERIFIED] * 5
+        steps = run.result("v.feature").steps
+        assert "deployed values (GET .../pull)" in steps[1].reason
+        assert "values.value = 'hello'" in steps[1].reason
+        assert "read back from the draft" in steps[2].reason
+        deployed = client.pull_config()["values"]
+        assert [(v["name"], v["value"]) for v in deployed] == [("greeting", "hello")]
+
+
+def test_a_deployment_that_holds_another_value_fails_the_form_step_naming_both(
+    emulator: Emulator,
+) -> None:
+    lost = Rewrite("GET", "/pull", '"hello"', '"hullo"', answer=True)
+    with _client(emulator, lost) as client:
+        run = _scenario(client)
+        failure = _play(run)
+    assert failure.startswith("p.txt:12: Enter `hello`")
+    assert "values.value is 'hullo' in the deployed values" in failure
+    assert "the page sets 'hello'" in failure
+    assert _statuses(run)[1] is StepStatus.FAILED
+
+
+def test_a_deployment_without_the_item_fails_the_name_step(emulator: Emulator) -> None:
+    lost = Rewrite("GET", "/pull", '"greeting"', '"other"', answer=True)
+    with _client(emulator, lost) as client:
+        failure = _play(_scenario(client))
+    assert failure.startswith("p.txt:11: Enter `greeting`")
+    assert "'(no such item)'" in failure
+
+
+def test_a_product_that_stores_another_value_fails_the_save_step(emulator: Emulator) -> None:
+    stored = Rewrite("POST", "/values", '"hello"', '"hullo"', answer=False)
+    with _client(emulator, stored) as client:
+        run = _scenario(client)
+        failure = _play(run)
+    assert failure.startswith('p.txt:13: Click "Save"')
+    assert "value is 'hullo', not 'hello'" in failure
+
+
+def test_the_review_step_fails_when_the_draft_does_not_show_the_saved_value(
+    emulator: Emulator,
+) -> None:
+    shown = Rewrite("GET", "/diff", "hello", "hullo", answer=True)
+    with _client(emulator, shown) as client:
+        failure = _play(_scenario(client))
+    assert failure.startswith('p.txt:14: Click "Review & Deploy"')
+    assert 'value = "hello"' in failure
+
+
+def test_a_saved_change_never_deployed_fails_the_save_step(emulator: Emulator) -> None:
+    with _client(emulator) as client:
+        failure = _play(_scenario(client, STEPS[:3]))
+    assert failure.startswith('p.txt:13: Click "Save"') and "no later step" in failure
+
+
+def test_an_existing_item_is_updated_and_only_the_change_is_reviewed(emulator: Emulator) -> None:
+    with _client(emulator) as client:
+        client.create_resource("values", {"name": "greeting", "value": "hi", "private": False})
+        run = _scenario(client)
+        assert _play(run) == ""
+        assert "updated in draft" in run.results[2].reason
+        assert run.state.staged == {"values": {"value": "hello"}}  # the name was there before
+        deployed = client.pull_config()["values"]
+    assert [(v["name"], v["value"]) for v in deployed] == [("greeting", "hello")]
+
+
+def test_steps_that_enter_no_value_leave_save_and_deploy_ui_only(emulator: Emulator) -> None:
+    texts = ('Enter a unique "Value Name".', "Save the value.", "Deploy your changes.")
+    with _client(emulator) as client:
+        run = _scenario(client, texts)
+        assert _play(run) == ""
+        assert client.list_drafts() == []
+    assert _statuses(run) == [StepStatus.UI_ONLY] * 3
+    assert "no earlier step entered a value" in run.results[1].reason
+    assert "no earlier step of this scenario staged" in run.results[2].reason
+
+
+def test_a_value_without_a_name_cannot_be_read_back_so_save_is_ui_only(
+    emulator: Emulator,
+) -> None:
+    with _client(emulator) as client:
+        run = _scenario(client, (STEPS[1], STEPS[2]))
+        assert _play(run) == ""
+    assert _statuses(run) == [StepStatus.UI_ONLY, StepStatus.UI_ONLY]
+    assert "not its name" in run.results[1].reason
+
+
+def test_the_generic_deploy_reviews_and_deploys(emulator: Emulator) -> None:
+    texts = (*STEPS[:3], "Deploy your changes.")
+    with _client(emulator) as client:
+        run = _scenario(client, texts)
+        assert _play(run) == ""
+    assert _statuses(run) == [StepStatus.VERIFIED] * 4
+    assert "shows the staged change" in run.results[3].reason
+    assert "is successful" in run.results[3].reason
+
+
+def _requests(run: ScenarioRun) -> list[str]:
+    return [f"{call.method} {call.path.rsplit('/', 1)[-1]}" for call in run.calls]
+
+
+def test_the_form_values_go_out_in_one_request_per_save(emulator: Emulator) -> None:
+    seen: list[bytes] = []
+
+    class Spy(httpx.HTTPTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if request.method == "POST" and request.url.path.endswith("/values"):
+                seen.append(request.content)
+            return super().handle_request(request)
+
+    with _client(emulator, Spy()) as client:
+        _play(_scenario(client))
+    assert [json.loads(body) for body in seen] == [
+        {"private": False, "value": "hello", "name": "greeting"}
+    ]
