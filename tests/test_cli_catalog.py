@@ -14,14 +14,14 @@ from harness.cli import cli
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 
 PAGE = """\
-=========
-Functions
-=========
+========
+Triggers
+========
 
-Create a Function
------------------
+Create a Trigger
+----------------
 
-1. Click :guilabel:`Functions` in the left navigation menu.
+1. Click :guilabel:`Triggers` in the left navigation menu.
 
 #. Follow Facebook's official guide to create a new Facebook app.
 
@@ -42,7 +42,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A docs project with one page, and a pyproject naming the project's catalog file."""
     (tmp_path / "docs" / "source").mkdir(parents=True)
     (tmp_path / "docs" / "snooty.toml").write_text('name = "t"\n', encoding="utf-8")
-    (tmp_path / "docs" / "source" / "functions.txt").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "docs" / "source" / "triggers.txt").write_text(PAGE, encoding="utf-8")
     (tmp_path / "pyproject.toml").write_text(
         '[tool.docharness]\ncatalogs = ["my-catalog.toml"]\n', encoding="utf-8"
     )
@@ -71,14 +71,15 @@ def test_suggest_groups_unbound_steps_into_entries_for_the_project_catalog(proje
         "model's rules, 2 unbound (1 that no rule explains)"
     ) in err
     # navigation and the Facebook console are explained by rules: no entry for them
-    assert "source/functions.txt:8" not in out and "Facebook" not in out
-    assert "source/functions.txt:12: Perform a rolling resync." in out
+    assert "source/triggers.txt:8" not in out and "Facebook" not in out
+    assert "source/triggers.txt:12: Perform a rolling resync." in out
     assert "no rule explains this step (missing: kind)" in out
-    # the save of a function needs an operation that reads functions back: commented out
-    assert "# 1 step: save of functions (ui)" in out
+    # the save of a trigger needs an operation that reads triggers back: commented out
+    # (triggers have no fields in harness/catalog/fields.toml for the generic save)
+    assert "# 1 step: save of triggers (ui)" in out
     assert "no catalog operation does yet" in out
     entry = out[out.index("# [[step]]") :].split("\n\n")[0]
-    assert '# labels = ["Save"]' in entry and '# context = ["page:functions"]' in entry
+    assert '# labels = ["Save"]' in entry and '# context = ["page:triggers"]' in entry
     # Uncommented, with an operation chosen, the entry loads and binds the step.
     ready = "\n".join(line.removeprefix("# ") for line in entry.splitlines())
     ready = ready.replace('operation = "..."', 'operation = "review_draft"')
@@ -86,7 +87,7 @@ def test_suggest_groups_unbound_steps_into_entries_for_the_project_catalog(proje
     code, out, err = run("--suggest", "--no-cache")
     assert code == 1
     assert "4 steps: 1 bound by catalog entries" in err and "1 unbound" in err
-    assert "source/functions.txt:14" not in out
+    assert "source/triggers.txt:14" not in out
 
 
 def test_without_a_project_catalog_the_advice_says_how_to_start_one(project: Path) -> None:
@@ -128,6 +129,7 @@ def test_suggest_on_a_copy_of_the_app_services_corpus(
         int, re.search(r"(\d+) steps: .* unbound \((\d+) that no rule explains\)", err).groups()
     )
     assert total > 300 and unexplained <= 0.05 * total
-    # Navigation is ui-only by rule, so it needs no entry; a save of a value does.
+    # Navigation is ui-only by rule, so it needs no entry; a save of a schema does (a save
+    # of a value binds to the generic operation: values have fields in fields.toml).
     assert 'Select "App Users" from the left navigation menu.' not in out
-    assert "# 1 step: save of values (ui)" in out
+    assert "# 2 steps: save of schemas (ui)" in out and "save of values" not in out
