@@ -182,6 +182,16 @@ def test_every_step_is_verified_and_the_value_is_deployed(emulator: Emulator) ->
         assert [(v["name"], v["value"]) for v in deployed] == [("greeting", "hello")]
 
 
+def test_an_app_without_a_linked_cluster_deploys_a_value_without_reading_sync(
+    emulator: Emulator,
+) -> None:
+    with _client(emulator) as client:
+        client.delete_resource("services", client.find_service("mongodb-atlas").id)
+        run = _scenario(client)
+        assert _play(run) == ""
+    assert _statuses(run) == [StepStatus.VERIFIED] * 5
+
+
 def test_a_deployment_that_holds_another_value_fails_the_form_step_naming_both(
     emulator: Emulator,
 ) -> None:
@@ -237,6 +247,17 @@ def test_an_existing_item_is_updated_and_only_the_change_is_reviewed(emulator: E
         assert run.state.staged == {"values": {"value": "hello"}}  # the name was there before
         deployed = client.pull_config()["values"]
     assert [(v["name"], v["value"]) for v in deployed] == [("greeting", "hello")]
+
+
+def test_saving_the_value_already_deployed_stages_nothing_to_deploy(emulator: Emulator) -> None:
+    with _client(emulator) as client:
+        client.create_resource("values", {"name": "greeting", "value": "hello", "private": False})
+        run = _scenario(client, (*STEPS[:3], "Deploy your changes."))
+        assert _play(run) == ""
+    assert _statuses(run) == [StepStatus.UI_ONLY, StepStatus.UI_ONLY, StepStatus.VERIFIED] + [
+        StepStatus.UI_ONLY
+    ]
+    assert "staged a change to deploy" in run.results[3].reason
 
 
 def test_steps_that_enter_no_value_leave_save_and_deploy_ui_only(emulator: Emulator) -> None:

@@ -96,14 +96,14 @@ def default_fields() -> dict[str, ResourceFields]:
 
 
 def generic_entry(
-    found: Classification, sentence: Sentence, kind: str
+    found: Classification, sentence: Sentence
 ) -> StepEntry | tuple[str, str, str] | None:
     """The generic entry for a classified step, ("ui-only", why, rule), or None (unbound).
 
     The entry is built for this one sentence: a form step's field and the literal
     it sets are fixed here, so the scenario enters exactly what the page says.
     """
-    if found.resource is None or found.kind is None or kind == "outcome":
+    if found.resource is None or found.kind is None:
         return None
     fields = default_fields().get(found.resource)
     if fields is None:
