@@ -16,6 +16,9 @@ in one run:
 - ``docharness run --replay`` of this repository's features, and ``--live``
   against the local emulator it starts, per scenario, against pytest running
   as many empty tests; target <= 2x;
+- with ``--crossover 40,80,160``: cold ``extract -j 2`` against ``-j 1`` at each
+  of those page counts, to place ``PAGES_PER_PROCESS`` (where ``-j auto``
+  starts a second process); only these rows are measured then;
 - what the installed pytest11 plugin adds to ``pytest`` on 3 empty tests in a
   project that does not use docharness (against ``-p no:docharness``);
   target <= 0.05 s (5x ``--repeat`` runs of each: the difference is small).
@@ -97,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("corpus", type=Path, nargs="?", default=DEFAULT_CORPUS)
     parser.add_argument("--pages", type=int, default=254, help="pages of the extracted project")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each timing (median)")
+    parser.add_argument("--crossover", help="page counts: time -j 2 against -j 1 at each")
     parser.add_argument("--bare-parse", type=Path, help=argparse.SUPPRESS)  # child mode
     args = parser.parse_args(argv)
     if args.bare_parse:
@@ -106,7 +110,11 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"{args.corpus}: not a docs project (no snooty.toml); give CORPUS_DIR")
     with tempfile.TemporaryDirectory(prefix="docharness-paths-") as scratch_name:
         scratch = Path(scratch_name)
-        rows, notes = _measure(args.corpus, args.pages, args.repeat, scratch)
+        if args.crossover:
+            sizes = [int(size) for size in args.crossover.split(",")]
+            rows, notes = _crossover(args.corpus, sizes, args.repeat, scratch)
+        else:
+            rows, notes = _measure(args.corpus, args.pages, args.repeat, scratch)
     print(
         f"median of {args.repeat} runs, a fresh process each; Python {platform.python_version()},"
         f" {os.cpu_count()} CPUs"
@@ -118,6 +126,31 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print("all targets met" if met else "some targets not met (see the table)")
     return 0
+
+
+def _crossover(
+    corpus: Path, sizes: list[int], repeat: int, scratch: Path
+) -> tuple[list[Row], list[str]]:
+    """Cold ``extract -j 2`` against ``-j 1`` at each size (no cache, fresh output)."""
+    rows = []
+    for size in sizes:
+        docs = build_scaled_project(corpus, size, scratch / str(size))
+
+        def run(jobs: str, docs: Path = docs) -> Callable[[], None]:
+            out = scratch / f"features-{jobs}"
+            return _process(
+                ["-m", "harness", "extract", str(docs), "-o", str(out), "--no-cache", "-j", jobs],
+                scratch,
+                lambda: shutil.rmtree(out, ignore_errors=True),
+                ok=(0, 1),
+            )
+
+        one, two = run("1"), run("2")
+        one()  # bytecode cache
+        one_s, two_s = median_times([one, two], repeat)
+        rows.append(Row(f"cold extract -j 2 vs -j 1, {size} pages", "-j 1", one_s, "-j 2",
+                        two_s, "<= 1.0x"))  # fmt: skip
+    return rows, [f"crossover: -j 2 pays once its ratio is below 1.0x; {os.cpu_count()} CPUs"]
 
 
 def _measure(corpus: Path, pages: int, repeat: int, scratch: Path) -> tuple[list[Row], list[str]]:

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from docutils import nodes
+
 from harness.procedures.inputs import FileStates, Input, page_inputs
 from harness.procedures.pages import PageResult, PageTitles, page_titles, title_lookup, walk_page
 from harness.procedures.text import TitleLookup
@@ -126,8 +128,9 @@ class PageReader:
                 result = walk_page(self.project, parsed, self.known)
                 if len(self.kept) < KEEP_DOCTREES and _asked_unknown(result):
                     self.kept[page_file] = (parsed, read)
+                else:
+                    _drop(parsed.document)
                 found.append(WalkedPage(read, result))
-                del parsed
                 advance(1)
         return found
 
@@ -143,9 +146,22 @@ class PageReader:
                 kept = self.kept.pop(page_file, None)
                 parsed, read = kept if kept is not None else self._parse(page_file)
                 walked.append(WalkedPage(read, walk_page(self.project, parsed, lookup)))
-                del parsed
+                _drop(parsed.document)
+        for parsed, _ in self.kept.values():
+            _drop(parsed.document)
         self.kept.clear()
         return walked
+
+
+def _drop(document: nodes.document) -> None:
+    """Free a walked doctree now: its nodes point at their parents and the document
+    at its nodes, cycles that only a full garbage collection would find (and full
+    collections grow rarer as results pile up, so dead doctrees would too)."""
+    for node in list(document.findall()):
+        node.parent = None
+        if isinstance(node, nodes.Element):
+            node.children = []
+    document.__dict__.clear()
 
 
 def _asked_unknown(result: PageResult) -> bool:
