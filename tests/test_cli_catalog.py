@@ -75,7 +75,7 @@ def test_suggest_groups_unbound_steps_into_entries_for_the_project_catalog(proje
     assert "source/triggers.txt:12: Perform a rolling resync." in out
     assert "no rule explains this step (missing: kind)" in out
     # the save of a trigger needs an operation that reads triggers back: commented out
-    # (triggers have no fields in harness/catalog/fields.toml for the generic save)
+    # (the run binds from the sentence and the page path, which name no resource here)
     assert "# 1 step: save of triggers (ui)" in out
     assert "no catalog operation does yet" in out
     entry = out[out.index("# [[step]]") :].split("\n\n")[0]
@@ -129,7 +129,7 @@ def test_suggest_on_a_copy_of_the_app_services_corpus(
         int, re.search(r"(\d+) steps: .* unbound \((\d+) that no rule explains\)", err).groups()
     )
     assert total > 300 and unexplained <= 0.05 * total
-    # Navigation is ui-only by rule, so it needs no entry; a save of a schema does (a save
-    # of a value binds to the generic operation: values have fields in fields.toml).
+    # Navigation is ui-only by rule, so it needs no entry; an observation of users does (a
+    # save of a value binds to the generic operation of the resources in fields.toml).
     assert 'Select "App Users" from the left navigation menu.' not in out
-    assert "# 2 steps: save of schemas (ui)" in out and "save of values" not in out
+    assert "# 2 steps: observation of users (ui)" in out and "save of values" not in out

@@ -154,16 +154,32 @@ def test_save_and_deploy_bind_to_the_generic_operations_of_their_resource() -> N
     assert isinstance(deploy, Bound) and deploy.entry.operation == "resource_deploy"
 
 
-def test_a_resource_without_fields_and_an_outcome_stay_unbound() -> None:
-    hosting = frozenset({"page:hosting/enable-hosting"})
-    assert isinstance(bind_step(load_catalog(), 'Click "Save".', "action", hosting), Unbound)
-    outcome = bind_step(load_catalog(), "The value `greeting` is saved.", "outcome", PAGE)
+def test_delete_observation_outcome_and_unlisted_resources_stay_unbound() -> None:
+    catalog = load_catalog()
+    assert isinstance(bind_step(catalog, 'Click "Delete Value".', "action", PAGE), Unbound)
+    assert isinstance(bind_step(catalog, "Find `greeting` in the list.", "action", PAGE), Unbound)
+    outcome = bind_step(catalog, "The value `greeting` is saved.", "outcome", PAGE)
     assert isinstance(outcome, Unbound)
+    apps = frozenset({"page:manage-apps/create/create-with-ui"})
+    assert isinstance(bind_step(catalog, "Create the app.", "action", apps), Unbound)
+
+
+def test_a_resource_listed_without_fields_binds_its_save_ui_only() -> None:
+    hosting = frozenset({"page:hosting/enable-hosting"})
+    found = bind_step(load_catalog(), 'Click "Save".', "action", hosting)
+    assert isinstance(found, Bound) and found.entry.operation == "resource_save"
+    form = bind_step(load_catalog(), 'Enter `x` in the "Custom Domain" field.', "action", hosting)
+    assert isinstance(form, ByRule) and form.status == "ui-only"
+    assert "does not map" in form.reason
 
 
 def test_a_fields_file_without_a_key_is_refused_with_its_line() -> None:
     with pytest.raises(RulesError, match=r"fields.toml:2 \(values\): needs key"):
-        parse_fields("fields.toml", '\n[resource.values]\napi = "values"\ndeployed = "values"\n')
+        parse_fields(
+            "fields.toml",
+            '\n[resource.values]\napi = "values"\ndeployed = "values"\n'
+            '[[resource.values.field]]\nname = "name"\nlabels = ["Name"]\n',
+        )
 
 
 # Running against the emulator

@@ -42,7 +42,7 @@ class ResourceFields:
 
     id: str
     source: str  # "harness/catalog/fields.toml:24", for messages
-    api: str
+    api: str  # "" (and deployed, key) for a resource without fields: nothing is ever sent
     deployed: str
     key: str
     defaults: tuple[tuple[str, Any], ...]
@@ -69,7 +69,7 @@ def parse_fields(name: str, text: str) -> dict[str, ResourceFields]:
         line = text.count("\n", 0, match.start()) + 1 if match else 1
         where = f"{name}:{line}"
         missing = [k for k in ("api", "deployed", "key") if not isinstance(raw.get(k), str)]
-        if missing:
+        if missing and raw.get("field"):
             raise RulesError(f"{where} ({resource_id}): needs {', '.join(missing)} (strings)")
         fields = []
         for field in raw.get("field", []):
@@ -80,9 +80,9 @@ def parse_fields(name: str, text: str) -> dict[str, ResourceFields]:
         found[resource_id] = ResourceFields(
             id=resource_id,
             source=where,
-            api=raw["api"],
-            deployed=raw["deployed"],
-            key=raw["key"],
+            api=str(raw.get("api", "")),
+            deployed=str(raw.get("deployed", "")),
+            key=str(raw.get("key", "")),
             defaults=tuple(dict(raw.get("defaults", {})).items()),
             fields=tuple(fields),
         )
@@ -116,6 +116,9 @@ def generic_entry(
             reason = (
                 f"form input the page gives no value to read back for ({labels}, "
                 f"{len(sentence.literals)} literal(s); the fields are in {fields.source})"
+                if fields.fields
+                else f"form input of {found.resource}, whose fields docharness does not map "
+                f"({fields.source}): nothing is sent or read back"
             )
             return "ui-only", reason, fields.source
         return StepEntry(

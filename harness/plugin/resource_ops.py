@@ -56,8 +56,10 @@ def save(state: ScenarioState, args: Mapping[str, str]) -> str:
     fields = _fields_of(args)
     change = pending(state, fields.id)
     if not change:
+        known = "its fields" if fields.fields else "no fields of it"
         raise NothingToVerify(
-            f"no earlier step entered a value for {fields.id} that docharness can read back"
+            f"no earlier step entered a value for {fields.id} that docharness can send and "
+            f"read back ({fields.source} lists {known})"
         )
     key = change.get(fields.key)
     if key is None:
