@@ -160,7 +160,9 @@ def test_cleanup_reports_a_draft_it_could_not_discard(emulator: Emulator) -> Non
         assert run.result("x.feature").undiscarded_drafts == (run.state.draft_id,)
 
 
-def test_failed_precondition_skips_steps_that_change_the_app(emulator: Emulator) -> None:
+def test_failed_precondition_skips_steps_that_change_the_app(
+    emulator: Emulator, tmp_path: Path
+) -> None:
     emulator.reset(Faults(sync_terminated=True))
     with _client(emulator) as client:
         catalog = load_catalog()
@@ -184,7 +186,9 @@ def test_failed_precondition_skips_steps_that_change_the_app(emulator: Emulator)
             ),
         )
         tags = frozenset({"label:terminating-realm-sync"})
-        info = ScenarioInfo("x/y", "Y", tags, Path("x.feature"), 1, steps)
+        feature = tmp_path / "x.feature"  # a step's code is read from its feature file
+        feature.write_text("Feature: X\n", encoding="utf-8")
+        info = ScenarioInfo("x/y", "Y", tags, feature, 1, steps)
         run = ScenarioRun(info, catalog, _state(client))
         run.establish_preconditions(catalog.preconditions_for(tags))
         for ref in steps:

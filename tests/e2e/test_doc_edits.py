@@ -275,7 +275,8 @@ def test_a_known_finding_accepts_only_its_own_failure(project: Project) -> None:
         known.write_text(edited, encoding="utf-8")
         done = project.docharness("run")
         assert done.code == 1, done.output
-        assert "known finding" not in done.output
+        assert "(known finding" not in done.output
+        assert "known-findings.toml:10: this known finding did not occur" in done.output
 
 
 def test_a_malformed_known_findings_file_stops_the_run_with_its_line(project: Project) -> None:
