@@ -140,9 +140,10 @@ class ProcessReader:
         """Keep every worker busy with chunks from ``queue`` until it is empty (a thread)."""
         running: dict[Future[list[WalkedPage]], tuple[int, list[Path]]] = {}
         told: set[int] = set()
+        started: set[int] = set()
 
-        def hand_out(worker: int) -> None:
-            chunk = queue.take(_MAX_CHUNK)
+        def hand_out(worker: int, most: int = _MAX_CHUNK) -> None:
+            chunk = queue.take(most)
             if chunk:
                 tell = () if worker in told else tuple(known)
                 told.add(worker)
@@ -150,9 +151,10 @@ class ProcessReader:
                 running[future] = (worker, chunk)
 
         try:
-            for _ in range(_IN_FLIGHT):
-                for worker in range(len(self.workers)):
-                    hand_out(worker)
+            # One page each until a worker has started: pages promised to a worker
+            # that is still starting would keep this process waiting at the end.
+            for worker in range(len(self.workers)):
+                hand_out(worker, 1)
             while running:
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
@@ -161,7 +163,9 @@ class ProcessReader:
                         found[page_file] = walked
                         self.owner[page_file] = worker
                     queue.done(len(chunk))
-                    hand_out(worker)
+                    for _ in range(_IN_FLIGHT if worker not in started else 1):
+                        hand_out(worker)
+                    started.add(worker)
         except BaseException as error:  # handed to the reading thread, which raises it
             queue.fail(error)
 
