@@ -105,7 +105,10 @@ class CodeState:
 
 @functools.lru_cache(maxsize=64)
 def _feature_lines(feature_file: str) -> tuple[str, ...]:
-    return tuple(Path(feature_file).read_text(encoding="utf-8").splitlines())
+    try:
+        return tuple(Path(feature_file).read_text(encoding="utf-8").splitlines())
+    except (OSError, UnicodeDecodeError):  # no feature to read code from: no code step
+        return ()
 
 
 @functools.lru_cache(maxsize=64)
