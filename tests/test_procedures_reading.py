@@ -8,6 +8,7 @@ written to a temporary folder.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -75,16 +76,26 @@ def test_a_reader_drops_each_doctree_unless_a_title_was_not_known_yet(tmp_path: 
 
 
 @pytest.mark.parametrize("pages", [1, PAGES_PER_PROCESS - 1])
-def test_auto_jobs_stays_in_this_process_for_a_small_project(tmp_path: Path, pages: int) -> None:
+def test_auto_jobs_stays_in_this_process_for_a_small_project(
+    tmp_path: Path, pages: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))  # every processor idle
     project = load_project(_project(tmp_path / "docs", {"a": "A\n=\n"}))
     with _reading(project, 0, pages, track_inputs=False) as reader:
         assert isinstance(reader, PageReader)
 
 
-def test_auto_jobs_uses_processes_once_a_project_pays_for_them(tmp_path: Path) -> None:
+def test_auto_jobs_uses_idle_processors_once_a_project_pays_for_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if cpu_count() < 2:
         pytest.skip("one processor: auto never starts a worker here")
     project = load_project(_project(tmp_path / "docs", {"a": "A\n=\n"}))
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.9, 0.0, 0.0))  # only this process runs
     with _reading(project, 0, 2 * PAGES_PER_PROCESS, track_inputs=False) as reader:
         assert isinstance(reader, ProcessReader)
-        assert len(reader.workers) == min(cpu_count(), 2) - 1  # this process reads too
+        assert len(reader.workers) == 1  # this process reads too
+    busy = float(cpu_count() + 1)  # every processor has work besides this process
+    monkeypatch.setattr(os, "getloadavg", lambda: (busy, 0.0, 0.0))
+    with _reading(project, 0, 100 * PAGES_PER_PROCESS, track_inputs=False) as reader:
+        assert isinstance(reader, PageReader)

@@ -123,8 +123,8 @@ def reading_options(command: F) -> F:
             default="auto",
             callback=_jobs,
             show_default=True,
-            help="Parse pages in N processes; 0 or auto: one per processor, once a project"
-            " is big enough to pay for them.",
+            help="Parse pages in N processes; 0 or auto: one per idle processor, once a"
+            " project is big enough to pay for them.",
         ),
         click.option(
             "--cache-dir",

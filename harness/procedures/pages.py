@@ -1,11 +1,12 @@
 """One page's share of an extraction, as plain values: what it tells other pages
 (its titles) and what it holds (its procedures).
 
-Walking a page needs the titles of the pages its bare links name, so a project
-is read in two rounds: every page's titles, then every page's walk. Keeping
-each round's output as frozen values lets the rounds run in other processes
-and lets a cache keep them between runs; a walk records the titles it used,
-so a cached walk is reused only while those titles are still what it saw.
+Walking a page needs the titles of the pages its bare links name. Each page
+is walked as soon as it is parsed, with the titles known so far, and a walk
+records the titles it used: once every page's titles are known, a walk that
+saw other titles is done again (harness.procedures.reading), and a cached walk
+is reused only while those titles are still what it saw. Keeping both as
+frozen values lets pages be read in other processes and kept between runs.
 """
 
 from __future__ import annotations

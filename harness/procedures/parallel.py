@@ -42,6 +42,19 @@ def cpu_count() -> int:
     return os.cpu_count() or 1
 
 
+def idle_processors() -> int:
+    """The processors this process may run on that other work leaves free, counting
+    the one this process runs on (from the load average of the last minute, where
+    the platform keeps one): a worker on a busy processor only takes turns with
+    the work already there, and its start-up is then pure cost."""
+    total = cpu_count()
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # no load average here
+        return total
+    return max(1, min(total, int(total + 1 - load)))
+
+
 def _start(
     root: Path, name: str, constants: dict[str, str], substitutions: dict[str, str], track: bool
 ) -> None:

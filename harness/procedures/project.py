@@ -34,7 +34,7 @@ from harness.procedures.pages import (
     title_lookup,
     walk_page,
 )
-from harness.procedures.parallel import ProcessReader, cpu_count
+from harness.procedures.parallel import ProcessReader, idle_processors
 from harness.procedures.reading import PageReader, Reader, disagreeing
 from harness.procedures.text import TitleLookup
 from harness.rst import ParsedPage, Project, load_project
@@ -89,8 +89,8 @@ def extract_project(
 
     ``progress(done, total)`` is called as pages are read (parsed, or found in
     the cache). ``jobs`` is the number of processes that parse pages (1: this
-    one; 0, auto: one per processor once there are enough pages to pay for
-    it). With ``cache_dir``, each page's result is kept there and reused while
+    one; 0, auto: one per idle processor once there are enough pages to pay
+    for it). With ``cache_dir``, each page's result is kept there and reused while
     the page, everything it includes and snooty.toml are unchanged. The result
     is the same whatever ``jobs`` and ``cache_dir`` are.
     Worker processes re-import a calling script's module: guard a script's
@@ -229,12 +229,12 @@ class _Counter:
 def _reading(project: Project, jobs: int, pages: int, *, track_inputs: bool) -> Iterator[Reader]:
     """This process's reader, or worker processes when more than one would have work.
 
-    ``jobs`` 0 (auto) asks for one process per processor, but only one per
+    ``jobs`` 0 (auto) asks for one process per idle processor, but only one per
     ``PAGES_PER_PROCESS`` pages to parse: below that, starting a process costs
     more than it saves (benchmarks/paths.py measures the crossover).
     """
     if jobs == 0:
-        jobs = min(cpu_count(), max(1, pages // PAGES_PER_PROCESS))
+        jobs = min(idle_processors(), max(1, pages // PAGES_PER_PROCESS))
     workers = min(jobs, pages)
     if workers <= 1:
         yield PageReader(project, track_inputs=track_inputs)
