@@ -164,6 +164,15 @@ def test_delete_observation_outcome_and_unlisted_resources_stay_unbound() -> Non
     assert isinstance(bind_step(catalog, "Create the app.", "action", apps), Unbound)
 
 
+def test_a_renamed_label_leaves_the_step_unbound_never_generic() -> None:
+    catalog = load_catalog()
+    renamed = 'Enter `greeting` in the "Value Title" field.'
+    assert isinstance(bind_step(catalog, renamed, "action", PAGE), Unbound)
+    assert isinstance(bind_step(catalog, 'Click "Save Now".', "action", PAGE), Unbound)
+    hosting = frozenset({"page:hosting/enable-hosting"})
+    assert isinstance(bind_step(catalog, 'Click "Disable Hosting".', "action", hosting), Unbound)
+
+
 def test_a_resource_listed_without_fields_binds_its_save_ui_only() -> None:
     hosting = frozenset({"page:hosting/enable-hosting"})
     found = bind_step(load_catalog(), 'Click "Save".', "action", hosting)

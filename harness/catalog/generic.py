@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from harness.catalog.classify import Classification, RulesError
+from harness.catalog.classify import Classification, RulesError, default_rules
 from harness.catalog.model import Result, StepEntry
 from harness.catalog.sentence import Sentence
 
@@ -95,6 +95,28 @@ def default_fields() -> dict[str, ResourceFields]:
     return parse_fields(FIELDS_FILE, text)
 
 
+def _known_label(label: str, fields: ResourceFields) -> bool:
+    """Whether a rules file names this UI label exactly: a field's label, a resource's
+    label (resources.toml) or a button of a kind rule that is not a pattern ("Save").
+
+    Kind rules also match patterns ("disable.*"); a label only such a pattern matches
+    is a label docharness cannot vouch for, so the step stays unbound: renaming a
+    button on the page then fails its line instead of passing as ui-only.
+    """
+    plain = label.strip().lower()
+    if any(plain in field.labels for field in fields.fields):
+        return True
+    rules = default_rules()
+    if any(plain in resource.labels for resource in rules.resources):
+        return True
+    return any(
+        pattern.fullmatch(plain)
+        for rule in rules.kinds
+        for pattern in rule.labels
+        if not re.search(r"\.[*+]", pattern.pattern)
+    )
+
+
 def generic_entry(
     found: Classification, sentence: Sentence
 ) -> StepEntry | tuple[str, str, str] | None:
@@ -108,6 +130,9 @@ def generic_entry(
     fields = default_fields().get(found.resource)
     if fields is None:
         return None
+    unknown = [label for label in sentence.labels if not _known_label(label, fields)]
+    if unknown:
+        return None  # a renamed button must fail, never pass as generic input
     why = f"resource {found.resource} ({found.why('resource')}), kind {found.kind}"
     if found.kind == "form":
         field = fields.field_for(sentence.labels)
