@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
@@ -94,7 +94,9 @@ def table() -> _Table:
             ),
         )
         for spelling in (name, *entry.get("aliases", ())):
-            commands[tuple(spelling.split())] = spec
+            extra = entry.get("alias_flags", {}).get(spelling, {})
+            flags = {**spec.flags, **extra}
+            commands[tuple(spelling.split())] = replace(spec, flags=flags)
     return _Table(
         frozenset(data["programs"]),
         commands,

@@ -541,8 +541,8 @@ class _Runner:
         )
 
     def _check_remote(self, plan: CliPlan) -> None:
-        """``--remote``/``--app`` must name the run's app once its placeholder is filled in."""
-        given = plan.flag("--remote") or plan.flag("--app")
+        """``--remote``/``--app`` (1.x: ``--app-id``) must name the run's app once filled in."""
+        given = plan.flag("--remote") or plan.flag("--app") or plan.flag("--app-id")
         if not given or not find_placeholders(given):
             return  # left out, or the page's example value: the reader's own app
         placeholders = find_placeholders(given)
