@@ -52,8 +52,11 @@ class Rewrite(httpx.BaseTransport):
     """The network to the emulator, with one kind of answer or request changed: a product
     that stores or deploys something else than it was sent."""
 
-    def __init__(self, method: str, suffix: str, old: str, new: str, *, answer: bool) -> None:
+    def __init__(
+        self, method: str, suffix: str, old: str, new: str, *, answer: bool, after: int = 0
+    ) -> None:
         self.inner = httpx.HTTPTransport()
+        self.after = after  # requests of that kind left untouched first
         self.method, self.suffix, self.old, self.new, self.answer = (
             method,
             suffix,
@@ -64,6 +67,9 @@ class Rewrite(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         hit = request.method == self.method and request.url.path.endswith(self.suffix)
+        if hit and self.after > 0:
+            self.after -= 1
+            hit = False
         if hit and not self.answer:
             body = request.content.replace(self.old.encode(), self.new.encode())
             request = httpx.Request(
@@ -157,7 +163,7 @@ def test_save_and_deploy_bind_to_the_generic_operations_of_their_resource() -> N
 def test_delete_observation_outcome_and_unlisted_resources_stay_unbound() -> None:
     catalog = load_catalog()
     assert isinstance(bind_step(catalog, 'Click "Delete Value".', "action", PAGE), Unbound)
-    assert isinstance(bind_step(catalog, "Find `greeting` in the list.", "action", PAGE), Unbound)
+    assert isinstance(bind_step(catalog, "Find the value in the list.", "action", PAGE), Unbound)
     outcome = bind_step(catalog, "The value `greeting` is saved.", "outcome", PAGE)
     assert isinstance(outcome, Unbound)
     apps = frozenset({"page:manage-apps/create/create-with-ui"})
@@ -228,6 +234,48 @@ def test_a_deployment_that_holds_another_value_fails_the_form_step_naming_both(
     assert "values.value is 'hullo' in the deployed values" in failure
     assert "the page sets 'hello'" in failure
     assert _statuses(run)[1] is StepStatus.FAILED
+
+
+OBSERVE = "Find `hello` in the list of values."
+
+
+def test_an_observation_of_a_deployed_value_is_verified_by_the_deployed_config(
+    emulator: Emulator,
+) -> None:
+    with _client(emulator) as client:
+        run = _scenario(client, (*STEPS, OBSERVE))
+        assert _play(run) == ""
+    assert _statuses(run) == [StepStatus.VERIFIED] * 6
+    assert "value = 'hello'" in run.results[5].reason and "GET .../pull" in run.results[5].reason
+
+
+def test_an_observation_the_deployed_config_contradicts_fails(emulator: Emulator) -> None:
+    later = Rewrite("GET", "/pull", '"hello"', '"hullo"', answer=True, after=1)
+    with _client(emulator, later) as client:
+        failure = _play(_scenario(client, (*STEPS, OBSERVE)))
+    assert failure.startswith("p.txt:16: Find `hello`")
+    assert "value is 'hullo', not 'hello'" in failure
+
+
+def test_an_observation_of_a_value_not_deployed_by_the_scenario_is_ui_only(
+    emulator: Emulator,
+) -> None:
+    with _client(emulator) as client:
+        run = _scenario(client, (OBSERVE, *STEPS[:2], OBSERVE))
+        assert _play(run) == ""
+        assert run.calls == []  # nothing to compare: nothing is even read
+    assert _statuses(run)[0] is StepStatus.UI_ONLY and _statuses(run)[3] is StepStatus.UI_ONLY
+    assert "nothing to compare" in run.results[0].reason
+
+
+def test_an_observation_of_another_value_after_the_deployment_is_ui_only(
+    emulator: Emulator,
+) -> None:
+    with _client(emulator) as client:
+        run = _scenario(client, (*STEPS, "Find `goodbye` in the list of values."))
+        assert _play(run) == ""
+    assert _statuses(run)[5] is StepStatus.UI_ONLY
+    assert "'goodbye', which no step of this scenario entered" in run.results[5].reason
 
 
 def test_a_deployment_without_the_item_fails_the_name_step(emulator: Emulator) -> None:

@@ -143,7 +143,7 @@ def bind_step(
         rule = found.why("kind")
         reason = f"navigation: it opens a page of the UI and changes nothing (rule {rule})"
         return ByRule(binding.sentence, "ui-only", reason, rule)
-    generic = generic_entry(found, binding.sentence)
+    generic = generic_entry(found, binding.sentence, kind)
     if isinstance(generic, StepEntry):
         return Bound(generic, binding.sentence)
     if generic is not None:

@@ -9,6 +9,7 @@ field is ui-only, and an observation or a resource without fields stays unbound.
 from __future__ import annotations
 
 import functools
+import json
 import re
 import tomllib
 from dataclasses import dataclass
@@ -118,7 +119,7 @@ def _known_label(label: str, fields: ResourceFields) -> bool:
 
 
 def generic_entry(
-    found: Classification, sentence: Sentence
+    found: Classification, sentence: Sentence, kind: str
 ) -> StepEntry | tuple[str, str, str] | None:
     """The generic entry for a classified step, ("ui-only", why, rule), or None (unbound).
 
@@ -152,6 +153,17 @@ def generic_entry(
             result=Result.UI_ONLY,
             form=((f"{found.resource}.{field.name}", "$literal1"),),
             why=f"sets {found.resource}.{field.name}; {why}.",
+        )
+    if found.kind == "observation":
+        if kind == "outcome" or not sentence.literals or not fields.fields:
+            return None  # a claim nothing here can compare stays unbound
+        return StepEntry(
+            id=f"generic-{found.resource}-observation",
+            source=fields.source,
+            result=Result.VERIFIED,
+            operation="resource_observe",
+            args=(("resource", found.resource), ("literals", json.dumps(sentence.literals))),
+            why=why,
         )
     operation = OPERATION_OF_KIND.get(found.kind)
     if operation is None:

@@ -349,4 +349,7 @@ OPERATIONS: Mapping[str, OperationSpec] = {
     "resource_deploy": OperationSpec(
         _generic("deploy"), True, "review and deploy what this scenario staged, read back"
     ),
+    "resource_observe": OperationSpec(
+        _generic("observe"), False, "values this scenario deployed, in the deployed config"
+    ),
 }

@@ -133,9 +133,51 @@ def deploy(state: ScenarioState, args: Mapping[str, str]) -> str:
     return f"{reviewed}; {deployed}"
 
 
+def observe(state: ScenarioState, args: Mapping[str, str]) -> str:
+    """An observation naming values: each must be one this scenario entered and deployed,
+    and the deployed configuration must show it; any other value is nothing to compare."""
+    fields = _fields_of(args)
+    literals = json.loads(args.get("literals", "[]"))
+    change = pending(state, fields.id)
+    deployed = state.deployment is not None and fields.id not in state.undeployed
+    ours = {name: value for name, value in change.items() if value in literals}
+    if not deployed or not ours or fields.key not in change:
+        raise NothingToVerify(
+            f"the page names {', '.join(map(repr, literals))}, which no step of this scenario "
+            f"entered for {fields.id} and deployed: nothing to compare it with"
+        )
+    deployment = state.deployment.id if state.deployment else "?"
+    section = state.client.pull_config().get(fields.deployed, [])
+    key = change[fields.key]
+    item = next(
+        (
+            record
+            for record in (section if isinstance(section, list) else [])
+            if isinstance(record, Mapping) and record.get(fields.key) == key
+        ),
+        {},
+    )
+    wrong = [
+        f"{name} is {_as_text(item.get(name))!r}, not {value!r}"
+        for name, value in ours.items()
+        if _as_text(item.get(name)) != value
+    ]
+    if wrong:
+        raise CheckFailed(
+            f"the deployed {fields.deployed} (GET .../pull) after deployment {deployment} "
+            f"show {fields.id} {key!r} with " + "; ".join(wrong)
+        )
+    shown = ", ".join(f"{name} = {value!r}" for name, value in sorted(ours.items()))
+    return (
+        f"deployed {fields.deployed} (GET .../pull) after deployment {deployment} "
+        f"show {fields.id} {key!r}: {shown}"
+    )
+
+
 GENERIC: Mapping[str, Callable[[ScenarioState, Mapping[str, str]], str]] = {
     "save": save,
     "deploy": deploy,
+    "observe": observe,
 }
 
 
