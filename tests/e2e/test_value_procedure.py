@@ -1,11 +1,12 @@
 """A UI procedure that defines a Value, verified through the generic resource operations.
 
 A small docs project with one page: name a Value, give it a value, save, review and
-deploy. It is recorded against the emulator (a real server on 127.0.0.1), replayed
-and run live: every step has the same status in both. A recording whose deployed
-configuration holds another value fails the form step that entered it; a page whose
-value was changed fails, in replay, at the step that sends it (naming the recorded
-request), and passes live, where the product stores what the page says.
+deploy, then find it in the list. It is recorded against the emulator (a real server
+on 127.0.0.1), replayed and run live: every step has the same status in both. A
+recording whose deployed configuration holds another value fails the form step that
+entered it; a page whose value was changed fails, in replay, at the step that sends
+it (naming the recorded request), and passes live, where the product stores what the
+page says.
 """
 
 from __future__ import annotations
@@ -53,6 +54,10 @@ Procedure
    .. step:: Deploy the changes
 
       Click :guilabel:`Deploy`.
+
+   .. step:: Check the value
+
+      Find ``greeting`` in the list of values.
 """
 # doc line -> status, for the unedited page (the same in record, replay and live)
 EXPECTED = {
@@ -62,6 +67,7 @@ EXPECTED = {
     24: "verified",  # Save: created in the draft and read back from it
     28: "verified",  # Review & Deploy: the draft's diff holds this change
     32: "verified",  # Deploy: this scenario's deployment, successful
+    36: "verified",  # the name, in the deployed values
 }
 CASSETTE = "cassettes/values-and-secrets/define-a-value/define-a-value.yaml"
 
@@ -112,8 +118,9 @@ def test_a_recording_that_deployed_another_value_fails_the_form_step(project: Pr
     cassette = project.root / CASSETTE
     text = cassette.read_text(encoding="utf-8")
     pulls = text.split("/pull\n")
-    assert len(pulls) == 2, "one pull: the read-back after the deployment"
-    cassette.write_text(pulls[0] + "/pull\n" + pulls[1].replace("hello", "hullo", 1))
+    assert len(pulls) == 3, "two pulls: the read-back after the deployment, the observation"
+    pulls[1] = pulls[1].replace("hello", "hullo", 1)
+    cassette.write_text("/pull\n".join(pulls))
     code, steps = _run(project)
     assert code == 1
     assert steps[20]["status"] == "failed"
