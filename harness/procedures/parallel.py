@@ -43,16 +43,16 @@ def cpu_count() -> int:
 
 
 def idle_processors() -> int:
-    """The processors this process may run on that other work leaves free, counting
-    the one this process runs on (from the load average of the last minute, where
-    the platform keeps one): a worker on a busy processor only takes turns with
-    the work already there, and its start-up is then pure cost."""
+    """The processors this process may run on, less those that other work keeps
+    mostly busy (the load average of the last minute, where the platform keeps
+    one, less this process's own, rounded): a worker on a busy processor only
+    takes turns with the work already there, and its start-up is then pure cost."""
     total = cpu_count()
     try:
-        load = os.getloadavg()[0]
+        others = max(0.0, os.getloadavg()[0] - 1)
     except (AttributeError, OSError):  # no load average here
         return total
-    return max(1, min(total, int(total + 1 - load)))
+    return max(1, min(total, total - round(others)))
 
 
 def _start(
