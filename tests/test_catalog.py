@@ -338,7 +338,9 @@ def test_navigation_is_ui_only_by_rule_when_it_names_a_place() -> None:
     "text",
     [
         'On the "Configuration" tab, click "Start Sync" to enable sync.',  # a renamed button
-        'Enter the value in the "Secret" field and click "Save".',  # a form, no entry checks it
+        # a form no entry checks, of a resource fields.toml does not list (a Secret's form
+        # is listed: its save binds to the generic operation, ui-only without a value)
+        'Enter the value in the "Development Mode" field and click "Save".',
     ],
 )
 def test_a_step_no_entry_checks_and_no_rule_explains_stays_unbound(text: str) -> None:
