@@ -8,6 +8,7 @@ from test_report_fixtures import _with_procedure, seed_result
 
 from harness.cli.run import summary
 from harness.report.html import render_html
+from harness.report.status import page_status, procedure_status
 from harness.results import StepStatus, dumps, loads
 
 
@@ -29,3 +30,17 @@ def test_allowed_unbound_steps_pass_the_run_and_its_report() -> None:
     assert "FAILED" in summary(strict) and "FAILED" not in summary(allowed)
     assert '<h2 id="verdict-title">Failed</h2>' in render_html(strict)
     assert '<h2 id="verdict-title">Passed</h2>' in render_html(allowed)
+
+
+def test_a_known_finding_never_makes_a_page_or_procedure_badge_failed() -> None:
+    result = seed_result()
+    procedure = result.pages[0].procedures[0]
+    failed = replace(procedure.steps[1], status=StepStatus.FAILED, error="never deployed")
+    known = replace(failed, known="docs/known-findings.toml:10")
+    for step, verdict in ((known, True), (failed, False)):
+        steps = (procedure.steps[0], step, *procedure.steps[2:])
+        changed = _with_procedure(result, 0, 0, replace(procedure, steps=steps))
+        assert changed.passed is verdict
+        page = changed.pages[0]
+        assert (procedure_status(page.procedures[0]) is StepStatus.FAILED) is not verdict
+        assert (page_status(page) is StepStatus.FAILED) is not verdict

@@ -75,7 +75,11 @@ def checked_steps(procedure: ProcedureResult) -> tuple[StepResult, ...]:
 
 
 def procedure_status(procedure: ProcedureResult) -> StepStatus:
-    return worst(step.status for step in checked_steps(procedure))
+    """The worst step, known findings aside: a badge never says failed where the verdict passed.
+
+    The accepted failure keeps its own failed badge and note on its step.
+    """
+    return worst(step.status for step in checked_steps(procedure) if not step.known)
 
 
 def page_status(page: PageResult) -> StepStatus:
