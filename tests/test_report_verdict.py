@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from test_report_fixtures import _with_procedure, seed_result
 
-from harness.cli.run import summary
+from harness.cli.run import summary, total
 from harness.report.html import render_html
 from harness.report.status import page_status, procedure_status
 from harness.results import StepStatus, dumps, loads
@@ -44,3 +44,14 @@ def test_a_known_finding_never_makes_a_page_or_procedure_badge_failed() -> None:
         page = changed.pages[0]
         assert (procedure_status(page.procedures[0]) is StepStatus.FAILED) is not verdict
         assert (page_status(page) is StepStatus.FAILED) is not verdict
+
+
+def test_the_summary_counts_steps_as_the_html_report_does() -> None:
+    result = seed_result()
+    procedures = [proc for page in result.pages for proc in page.procedures]
+    steps = sum(len(proc.steps) for proc in procedures)
+    preconditions = sum(len(proc.preconditions) for proc in procedures)
+    assert preconditions  # the seed's scenarios have them, so the two counts differ
+    line = total(result)
+    assert f"; {steps} steps: " in line and f"; {preconditions} preconditions: " in line
+    assert f"{steps} steps" in render_html(result)

@@ -22,7 +22,7 @@ from harness.config import ConfigError, ProjectConfig, is_loopback, read_project
 from harness.plugin.shard import parse_shard
 from harness.report import write_reports
 from harness.report.write import ReportError
-from harness.results import ResultsError, RunInfo, RunResult, StepStatus, save
+from harness.results import ResultsError, RunInfo, RunResult, StepResult, StepStatus, save
 
 
 @dataclass(frozen=True)
@@ -400,13 +400,23 @@ def summary(outcome: RunResult, report: Path | None = None) -> str:
 
 
 def total(outcome: RunResult) -> str:
-    """One line for the whole run: scenarios passed and failed, steps by status."""
+    """One line for the whole run: scenarios passed and failed, steps by status.
+
+    Steps are the page's, counted as the HTML report counts them; preconditions apart.
+    """
     procedures = [proc for page in outcome.pages for proc in page.procedures]
     failed = sum(1 for proc in procedures if not outcome.procedure_passed(proc))
-    steps = [s for proc in procedures for s in (*proc.preconditions, *proc.steps)]
-    counts = Counter(step.status for step in steps)
-    parts = ", ".join(f"{counts[s]} {s.value}" for s in StepStatus if counts[s]) or "none"
-    return (
+    steps = [s for proc in procedures for s in proc.steps]
+    preconditions = [s for proc in procedures for s in proc.preconditions]
+    line = (
         f"total: {len(procedures)} scenarios, {len(procedures) - failed} passed, "
-        f"{failed} failed; {len(steps)} steps: {parts}"
+        f"{failed} failed; {len(steps)} steps: {_by_status(steps)}"
     )
+    if preconditions:
+        line += f"; {len(preconditions)} preconditions: {_by_status(preconditions)}"
+    return line
+
+
+def _by_status(steps: list[StepResult]) -> str:
+    counts = Counter(step.status for step in steps)
+    return ", ".join(f"{counts[s]} {s.value}" for s in StepStatus if counts[s]) or "none"
