@@ -27,8 +27,9 @@ from harness.commands import (
 from harness.commands import codes as c
 from harness.commands.match import match_request
 from harness.commands.shell import split_commands
-from harness.commands.spec import SpecError, SpecIndex, load_spec_index
+from harness.commands.spec import SpecIndex, load_spec_index
 from harness.diagnostics import Diagnostic, Severity
+from harness.openapi import SpecError
 
 
 @pytest.fixture(scope="module")

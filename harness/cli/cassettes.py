@@ -27,7 +27,8 @@ def cassettes(spec: Path | None, features: Path | None, cassettes: Path | None) 
 
     Exit 0 when all is well, 1 when a problem was found, 2 when the spec cannot be read.
     """
-    from harness.emulator.contract import SpecError, load_spec
+    from harness.emulator.contract import load_spec
+    from harness.openapi import SpecError
     from harness.plugin.audit import audit
 
     try:

@@ -2,8 +2,9 @@
 
 The spec file is a parameter, as everywhere in docharness (it lives beside the
 checkout in ``../shared/openapi/admin-v3.yaml``, not inside the package). This
-module reads it on its own, with PyYAML and jsonschema, so that the commands
-library stays a leaf that later stages may use.
+module reads it with :mod:`harness.openapi` (as the emulator's contract does) and
+checks bodies with jsonschema, so that the commands library stays a leaf that
+later stages may use.
 """
 
 from __future__ import annotations
@@ -15,20 +16,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from harness.commands.placeholders import is_placeholder
+from harness.openapi import read_spec_document
 
 _METHODS = ("get", "put", "post", "patch", "delete", "head", "options")
 _SPEC_URI = "urn:docharness:admin-api-spec"
-
-
-class SpecError(Exception):
-    """The spec file cannot be read; the message names the file."""
 
 
 @dataclass(frozen=True)
@@ -142,16 +139,7 @@ def load_spec_index(path: str | Path) -> SpecIndex:
 
 @functools.lru_cache(maxsize=4)
 def _load(source: Path) -> SpecIndex:
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        with source.open(encoding="utf-8") as handle:
-            document = yaml.load(handle, Loader=loader)
-    except OSError as error:
-        raise SpecError(f"{source}: cannot read the OpenAPI spec: {error.strerror}") from None
-    except yaml.YAMLError as error:
-        raise SpecError(f"{source}: not valid YAML: {error}") from None
-    if not isinstance(document, dict) or not isinstance(document.get("paths"), dict):
-        raise SpecError(f"{source}: not an OpenAPI document (no 'paths')")
+    document = read_spec_document(source)
     servers = document.get("servers") or [{"url": ""}]
     server = urlsplit(str(servers[0].get("url", "")))
     entries = tuple(

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-import yaml
 from jsonschema_path import SchemaPath
 from openapi_core.datatypes import RequestParameters
 from openapi_core.validation.request import (
@@ -34,12 +33,9 @@ from openapi_core.validation.response import V31ResponseValidator
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from harness.emulator.deviations import ANY, DEVIATIONS, Deviation
+from harness.openapi import SpecError, read_spec_document
 
 _SHORT = 80
-
-
-class SpecError(Exception):
-    """The spec file cannot be read, or a deviation no longer fits it."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +66,7 @@ def load_spec(path: str | Path, deviations: Sequence[Deviation] = DEVIATIONS) ->
 
 @functools.lru_cache(maxsize=16)
 def _load_spec(source: Path, deviations: tuple[Deviation, ...]) -> Spec:
-    document = apply_deviations(_read_document(source), deviations)
+    document = apply_deviations(read_spec_document(source), deviations)
     servers = document.get("servers") or [{"url": ""}]
     server = urlsplit(str(servers[0].get("url", "")))
     schema = SchemaPath.from_dict(document)
@@ -88,27 +84,6 @@ def _load_spec(source: Path, deviations: tuple[Deviation, ...]) -> Spec:
             V31ResponseValidator(schema),
         ),
     )
-
-
-@functools.lru_cache(maxsize=4)
-def _read_document(source: Path) -> dict[str, Any]:
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        with source.open(encoding="utf-8") as handle:
-            document = yaml.load(handle, Loader=loader)
-    except OSError as error:
-        raise SpecError(f"{source}: cannot read the OpenAPI spec: {error.strerror}") from None
-    except yaml.MarkedYAMLError as error:
-        line = error.problem_mark.line + 1 if error.problem_mark else 0
-        raise SpecError(f"{source}:{line}: not valid YAML: {error.problem}") from None
-    if not isinstance(document, dict) or "paths" not in document:
-        raise SpecError(f"{source}: not an OpenAPI document (no 'paths')")
-    for item in document["paths"].values():
-        for operation in item.values() if isinstance(item, dict) else ():
-            if isinstance(operation, dict) and isinstance(operation.get("responses"), dict):
-                # YAML reads `200:` as a number; OpenAPI status keys are strings ("4XX" too).
-                operation["responses"] = {str(k): v for k, v in operation["responses"].items()}
-    return document
 
 
 def apply_deviations(
