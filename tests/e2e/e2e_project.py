@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -46,3 +49,30 @@ class Project:
     @property
     def seed(self) -> Path:
         return self.root / "docs/source/reference/terminating-and-reenabling-realm-sync.txt"
+
+
+def page_project(root: Path, page: str, text: str, name: str) -> Project:
+    """A project of one written page, with this repository's [tool.docharness] settings,
+    its features extracted."""
+    (root / page).parent.mkdir(parents=True, exist_ok=True)
+    (root / "docs/snooty.toml").write_text(f'name = "{name}"\ntitle = "{name.title()}"\n')
+    (root / page).write_text(text, encoding="utf-8")
+    shutil.copy(REPO_ROOT / "pyproject.toml", root / "pyproject.toml")
+    project = Project(root)
+    extracted = project.docharness("extract", "docs", "-o", "features")
+    assert extracted.code == 0, extracted.output
+    return project
+
+
+def recorded_page_project(root: Path, page: str, text: str, name: str) -> Project:
+    """:func:`page_project`, recorded against a local emulator (``run --record`` passes)."""
+    project = page_project(root, page, text, name)
+    done = project.docharness("run", "--record")
+    assert done.code == 0, done.output
+    return project
+
+
+def copy_project(project: Project, root: Path) -> Project:
+    """A copy of ``project`` that a test may edit."""
+    shutil.copytree(project.root, root)
+    return Project(root)

@@ -21,13 +21,18 @@ from typing import Any
 
 import pytest
 import yaml
-from e2e_project import Project
+from e2e_project import (
+    REPO_ROOT,
+    Project,
+    copy_project,
+    page_project,
+    recorded_page_project,
+)
 
 from harness.commands import classify_url, parse_cli, parse_curls
 from harness.emulator import Emulator
 from harness.procedures import extract_project
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 PAGE = "docs/source/code-steps.txt"
 CLI, API, DATA = (
     "Enable Sync with the CLI",
@@ -53,24 +58,15 @@ EXPECTED = {
 @pytest.fixture(scope="module")
 def recorded(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """The project, extracted and recorded against a local emulator (live)."""
-    root = tmp_path_factory.mktemp("code-steps")
-    (root / "docs/source").mkdir(parents=True)
-    (root / "docs/snooty.toml").write_text('name = "codesteps"\ntitle = "Code steps"\n')
-    (root / PAGE).write_text(PAGE_TEXT, encoding="utf-8")
-    shutil.copy(REPO_ROOT / "pyproject.toml", root / "pyproject.toml")
-    project = Project(root)
-    assert project.docharness("extract", "docs", "-o", "features").code == 0
-    done = project.docharness("run", "--record")
-    assert done.code == 0, done.output
-    return project
+    return recorded_page_project(
+        tmp_path_factory.mktemp("code-steps"), PAGE, PAGE_TEXT, "codesteps"
+    )
 
 
 @pytest.fixture
 def project(recorded: Project, tmp_path: Path) -> Project:
     """A copy of the recorded project that a test may edit."""
-    root = tmp_path / "project"
-    shutil.copytree(recorded.root, root)
-    return Project(root)
+    return copy_project(recorded, tmp_path / "project")
 
 
 def _steps(project: Project) -> dict[int, dict[str, Any]]:
@@ -309,14 +305,8 @@ API_PAGE = "docs/source/admin-api.txt"
 
 
 def _api_project(root: Path) -> Project:
-    (root / "docs/source").mkdir(parents=True)
-    (root / "docs/snooty.toml").write_text('name = "more"\ntitle = "More"\n')
     text = Path(__file__).with_name("admin-api.txt").read_text(encoding="utf-8")
-    (root / API_PAGE).write_text(text, encoding="utf-8")
-    shutil.copy(REPO_ROOT / "pyproject.toml", root / "pyproject.toml")
-    project = Project(root)
-    assert project.docharness("extract", "docs", "-o", "features").code == 0
-    return project
+    return page_project(root, API_PAGE, text, "more")
 
 
 def test_login_drafts_and_a_new_app_with_its_output(tmp_path: Path) -> None:

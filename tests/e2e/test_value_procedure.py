@@ -12,14 +12,12 @@ page says.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_project import Project
+from e2e_project import Project, copy_project, recorded_page_project
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 PAGE = "docs/source/values-and-secrets/define-a-value.txt"
 PAGE_TEXT = """\
 ==============
@@ -74,23 +72,12 @@ CASSETTE = "cassettes/values-and-secrets/define-a-value/define-a-value.yaml"
 
 @pytest.fixture(scope="module")
 def recorded(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    root = tmp_path_factory.mktemp("values")
-    (root / PAGE).parent.mkdir(parents=True)
-    (root / "docs/snooty.toml").write_text('name = "values"\ntitle = "Values"\n')
-    (root / PAGE).write_text(PAGE_TEXT, encoding="utf-8")
-    shutil.copy(REPO_ROOT / "pyproject.toml", root / "pyproject.toml")
-    project = Project(root)
-    assert project.docharness("extract", "docs", "-o", "features").code == 0
-    done = project.docharness("run", "--record")
-    assert done.code == 0, done.output
-    return project
+    return recorded_page_project(tmp_path_factory.mktemp("values"), PAGE, PAGE_TEXT, "values")
 
 
 @pytest.fixture
 def project(recorded: Project, tmp_path: Path) -> Project:
-    root = tmp_path / "project"
-    shutil.copytree(recorded.root, root)
-    return Project(root)
+    return copy_project(recorded, tmp_path / "project")
 
 
 def _run(project: Project, *args: str) -> tuple[int, dict[int, dict[str, Any]]]:
