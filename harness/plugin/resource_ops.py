@@ -106,22 +106,28 @@ def _read_back(
 
     def read(state: ScenarioState) -> None:
         deployment = state.deployment.id if state.deployment else "?"
-        section = state.client.pull_config().get(fields.deployed, [])
-        key = change[fields.key]
-        item = next(
-            (
-                record
-                for record in (section if isinstance(section, list) else [])
-                if isinstance(record, Mapping) and record.get(fields.key) == key
-            ),
-            None,
-        )
+        item = _deployed_item(state, fields, change[fields.key])
         evidence = f"deployed {fields.deployed} (GET .../pull) read after deployment {deployment}"
         for name, expected in change.items():
             found = "(no such item)" if item is None else _as_text(item.get(name))
             state.form_checks.append(FormCheck(f"{fields.id}.{name}", expected, found, evidence))
 
     return read
+
+
+def _deployed_item(
+    state: ScenarioState, fields: ResourceFields, key: str
+) -> Mapping[str, Any] | None:
+    """The deployed record of this resource named ``key`` (GET .../pull), or None."""
+    section = state.client.pull_config().get(fields.deployed, [])
+    return next(
+        (
+            record
+            for record in (section if isinstance(section, list) else [])
+            if isinstance(record, Mapping) and record.get(fields.key) == key
+        ),
+        None,
+    )
 
 
 def deploy(state: ScenarioState, args: Mapping[str, str]) -> str:
@@ -147,16 +153,8 @@ def observe(state: ScenarioState, args: Mapping[str, str]) -> str:
             f"entered for {fields.id} and deployed: nothing to compare it with"
         )
     deployment = state.deployment.id if state.deployment else "?"
-    section = state.client.pull_config().get(fields.deployed, [])
     key = change[fields.key]
-    item = next(
-        (
-            record
-            for record in (section if isinstance(section, list) else [])
-            if isinstance(record, Mapping) and record.get(fields.key) == key
-        ),
-        {},
-    )
+    item = _deployed_item(state, fields, key) or {}
     wrong = [
         f"{name} is {_as_text(item.get(name))!r}, not {value!r}"
         for name, value in ours.items()
