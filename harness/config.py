@@ -53,12 +53,20 @@ def read_project_config(rootdir: Path) -> ProjectConfig:
 
     catalogs = table.get("catalogs", [])
     return ProjectConfig(
-        docs=path("docs", "docs"),
+        docs=path("docs", _default_docs(rootdir)),
         features=path("features", "features"),
         cassettes=path("cassettes", "cassettes"),
         reports=path("reports", "reports"),
         catalogs=tuple(rootdir / str(c) for c in catalogs) if isinstance(catalogs, list) else (),
     )
+
+
+def _default_docs(rootdir: Path) -> str:
+    """``docs`` unless the project root is itself the docs project (a ``snooty.toml`` beside
+    ``pyproject.toml`` and no ``docs/`` folder): then file paths in reports start there."""
+    if not (rootdir / "docs").is_dir() and (rootdir / "snooty.toml").is_file():
+        return "."
+    return "docs"
 
 
 def is_loopback(url: str) -> bool:
