@@ -39,3 +39,28 @@ def read_spec_document(source: Path) -> dict[str, Any]:
                 # YAML reads `200:` as a number; OpenAPI status keys are strings ("4XX" too).
                 operation["responses"] = {str(k): v for k, v in operation["responses"].items()}
     return document
+
+
+def admin_spec_path() -> Path:
+    """The copy of the Admin API spec the emulator serves, which a run checks requests with."""
+    from harness.emulator.openapi import SPEC_PATH  # the emulator owns its copy
+
+    return SPEC_PATH
+
+
+def exchange_problems(
+    method: str, path: str, status: int, request_body: str | None, response_body: str | None
+) -> list[str]:
+    """Problems of one JSON exchange with the Admin API against the spec the emulator serves,
+    as corrected by ``harness/emulator/deviations.py`` (the one list); empty when it conforms.
+
+    The same check the emulator's answers and the recordings' audit pass, so a step that
+    runs a page's request holds its answer to the spec in replay as live. ``path`` is
+    relative to the API base (a query string allowed); values are never repeated.
+    """
+    from harness.emulator.contract import load_spec, validate_interaction
+
+    spec = load_spec(admin_spec_path())
+    return validate_interaction(
+        spec, method, path, status, request_body, response_body, "application/json"
+    )

@@ -49,6 +49,7 @@ from harness.commands.lint import JSON_LANGUAGES, SHELL_LANGUAGES
 from harness.commands.placeholders import fill, find_placeholders, json_standin
 from harness.commands.problems import Problem
 from harness.diagnostics import Severity
+from harness.openapi import admin_spec_path, exchange_problems
 from harness.plugin.cassettes import divergence
 from harness.results import ApiCall, StepResult, StepStatus
 
@@ -416,9 +417,12 @@ class _Runner:
         path = index.relative(resolved.path) or resolved.path
         query = resolved.url.split("?", 1)[1] if "?" in resolved.url else ""
         body = parse_json_block(resolved.body).value if resolved.body is not None else None
-        answer = self.client.call(operation.method, path + (f"?{query}" if query else ""), body)
-        self._remember(operation, answer)
+        sent = path + (f"?{query}" if query else "")
+        before = len(self.run.calls)
+        answer = self.client.call(operation.method, sent, body)
         shown = f"{operation.method} {operation.template}"
+        self._check_spec(operation, sent, body, answer, before)
+        self._remember(operation, answer)
         if output is not None:
             # The output's placeholders stand for any value, but for what this request chose.
             wrong = output_mismatches(output.text, answer, fresh)
@@ -434,6 +438,25 @@ class _Runner:
             return StepStatus.VERIFIED, f"{shown} answered ({operation.operation_id}){shown_too}"
         status, reason = self._read_back(operation, path, body, answer)
         return status, reason + shown_too
+
+    def _check_spec(
+        self, operation: Operation, sent: str, body: Any, answer: Any, before: int
+    ) -> None:
+        """The request and its answer (live or recorded) must be what the spec allows:
+        a status the operation declares, bodies that fit its schemas."""
+        status = self.run.calls[-1].status if len(self.run.calls) > before else 0
+        problems = exchange_problems(
+            operation.method,
+            sent,
+            status,
+            None if body is None else json.dumps(body),
+            None if answer is None else json.dumps(answer),
+        )
+        if problems:
+            raise CodeStepError(
+                f"{operation.operation_id}: the exchange does not fit the Admin API spec:"
+                f" {'; '.join(problems[:5])}"
+            )
 
     def _remember(self, operation: Operation, answer: Any) -> None:
         """Ids a later step's placeholders may name: the draft or deployment this one made."""
@@ -728,9 +751,8 @@ def _dotted(item: Any, dotted: str) -> Any:
 def spec() -> SpecIndex:
     """The Admin API spec the emulator serves (a copy of the official one), indexed."""
     from harness.commands.spec import load_spec_index
-    from harness.emulator.openapi import SPEC_PATH
 
-    return load_spec_index(SPEC_PATH)
+    return load_spec_index(admin_spec_path())
 
 
 @functools.cache

@@ -270,6 +270,38 @@ def test_a_created_draft_must_be_listed(project: Project) -> None:
     assert "does not list what POST made" in steps[66]["error"]
 
 
+def _set_status(project: Project, cassette: str, method: str, suffix: str, status: int) -> None:
+    """Change the status of the first recorded ``method`` request whose URL ends so."""
+    path = project.root / "cassettes/code-steps" / cassette
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    found = next(
+        i
+        for i in data["interactions"]
+        if i["request"]["method"] == method and i["request"]["uri"].endswith(suffix)
+    )
+    found["response"]["status"]["code"] = status
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+@pytest.mark.parametrize("wrong", ["a field of the wrong type", "an undeclared status"])
+def test_an_answer_the_spec_does_not_allow_fails_its_step_in_replay(
+    project: Project, wrong: str
+) -> None:
+    cassette = "change-the-cluster-configuration-with-the-admin-api.yaml"
+    if wrong == "an undeclared status":
+        _set_status(project, cassette, "POST", "/drafts", 200)
+        says = "-> 200: response: ResponseNotFound"
+    else:
+        _edit_answer(project, cassette, "POST", "/drafts", _with("user_id", 5))
+        says = "response: $.user_id: fails type 'string'"
+    code, steps = _run(project)
+    assert code == 1
+    assert steps[66]["status"] == "failed"
+    error = steps[66]["error"]
+    assert "adminCreateDeploymentDraft: the exchange does not fit the Admin API spec" in error
+    assert says in error
+
+
 def test_a_deploy_must_end_successful(
     project: Project, emulator_with: Callable[..., Emulator]
 ) -> None:
