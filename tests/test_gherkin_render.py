@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from pytest_bdd.parser import Feature, FeatureParser
 
 from harness.gherkin import render_document
-from harness.gherkin.text import step_sentence, tag
+from harness.gherkin.text import one_line, step_sentence, tag
 from harness.procedures.model import Document, Procedure, SourceLocation, Step, StepKind
 
 PAGE_PATH = "source/reference/terminating-and-reenabling-realm-sync.txt"
@@ -294,6 +295,17 @@ def test_step_title_comment_sits_above_the_location_comment() -> None:
 def test_the_writers_capitalisation_is_kept(text: str, expected: str) -> None:
     step = action(text, 1, labels=("Sync",))
     assert step_sentence(step) == expected
+
+
+def test_every_control_character_becomes_a_space() -> None:
+    # One regex stands in for a per-character category lookup: it must cover the
+    # whole Unicode category Cc (C0, DEL, C1), some of which are not whitespace.
+    controls = [chr(c) for c in range(0x3000) if unicodedata.category(chr(c)) == "Cc"]
+    assert "\x9b" in controls and "\x7f" in controls
+    for char in controls:
+        assert one_line(f"a{char}b") == "a b", repr(char)
+    others = "".join(chr(c) for c in range(0x20, 0x3000) if chr(c) not in controls)
+    assert one_line(others) == " ".join(others.split())
 
 
 def test_text_gherkin_could_misread_survives_parsing(tmp_path: Path) -> None:

@@ -7,19 +7,19 @@ on whitespace and ``@``, so tag values are slugs.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from harness.procedures.model import Step
 
 _TAG_UNSAFE = re.compile(r"[^\w.:/+-]+")
 _DASHES = re.compile(r"-{2,}")
+# Unicode's control characters (category Cc): exactly C0, DEL and C1.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def one_line(text: str) -> str:
     """Turn control characters into spaces and collapse every kind of whitespace
     (including line and paragraph separators), so the text fits on one line."""
-    visible = "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
-    return " ".join(visible.split())
+    return " ".join(_CONTROL.sub(" ", text).split())
 
 
 def tag(name: str, value: str) -> str:

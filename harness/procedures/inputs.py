@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from docutils.statemachine import string2lines
@@ -40,10 +41,12 @@ _SHOWN_FILE = re.compile(
 
 
 class FileStates:
-    """The state of each file, read and hashed once per run."""
+    """The state of each file, read and hashed once per run, and what each file
+    names (an include is scanned once, however many pages include it)."""
 
     def __init__(self) -> None:
         self._known: dict[str, str] = {}
+        self._scans: dict[Path, _Scan] = {}
 
     def state(self, path: Path) -> str:
         key = str(path)
@@ -54,6 +57,13 @@ class FileStates:
 
     def unchanged(self, inputs: tuple[Input, ...]) -> bool:
         return all(self.state(Path(path)) == state for path, state in inputs)
+
+    def scans(self, path: Path) -> _Scan | None:
+        return self._scans.get(path)
+
+    def remember(self, path: Path, scan: _Scan) -> _Scan:
+        self._scans[path] = scan
+        return scan
 
 
 def _state(path: Path) -> str:
@@ -78,16 +88,32 @@ def page_inputs(project: Project, page_file: Path, states: FileStates) -> tuple[
         if current in scanned:
             continue
         scanned.add(current)
-        lines = _lines(project, current)
-        arguments = [argument for argument in _include_arguments(lines) if argument]
-        arguments += [argument for argument in _file_arguments(lines) if argument]
-        for candidate in _candidates(project, current, arguments):
+        scan = states.scans(current)
+        if scan is None:
+            scan = states.remember(current, _scan(project, current))
+        for candidate in scan.candidates:
             inputs[str(candidate)] = states.state(candidate)
-        for argument in arguments:
-            found = resolve_include(argument, current, project.source_dir)
-            if found is not None:
-                pending.append(found)
+        pending.extend(scan.includes)
     return tuple(sorted(inputs.items()))
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """What one file names: every file it could use, and the includes it resolves to."""
+
+    candidates: tuple[Path, ...]
+    includes: tuple[Path, ...]
+
+
+def _scan(project: Project, current: Path) -> _Scan:
+    lines = _lines(project, current)
+    arguments = [argument for argument in _include_arguments(lines) if argument]
+    arguments += [argument for argument in _file_arguments(lines) if argument]
+    found = (resolve_include(argument, current, project.source_dir) for argument in arguments)
+    return _Scan(
+        tuple(_candidates(project, current, arguments)),
+        tuple(path for path in found if path is not None),
+    )
 
 
 def _lines(project: Project, path: Path) -> list[str]:
