@@ -95,14 +95,17 @@ def bind(
     return Bound(top[0], sentence)
 
 
-def _names_a_place(rule: str) -> bool:
-    """Whether the navigation rule that decided reads a place (a phrase or a label).
+def _names_a_place(rule: str) -> str:
+    """Why the navigation rule that decided changes nothing, if it reads a place (a phrase
+    or a label); "" otherwise.
 
     A rule that matched on a verb alone ("click") would make any button no entry
     knows, a renamed one included, ui-only; such a step stays unbound.
     """
     decided = next((r for r in default_rules().kinds if r.source == rule), None)
-    return decided is not None and bool(decided.phrases or decided.labels)
+    if decided is None or not (decided.phrases or decided.labels):
+        return ""
+    return decided.why or "navigation: it opens a page of the UI and changes nothing"
 
 
 @dataclass(frozen=True)
@@ -139,10 +142,10 @@ def bind_step(
     if found.external_reason is not None:
         rule = found.why("external")
         return ByRule(binding.sentence, "external", f"{found.external_reason} (rule {rule})", rule)
-    if found.kind == "navigation" and _names_a_place(found.why("kind")):
+    place = _names_a_place(found.why("kind")) if found.kind == "navigation" else ""
+    if place:
         rule = found.why("kind")
-        reason = f"navigation: it opens a page of the UI and changes nothing (rule {rule})"
-        return ByRule(binding.sentence, "ui-only", reason, rule)
+        return ByRule(binding.sentence, "ui-only", f"{place} (rule {rule})", rule)
     generic = generic_entry(found, binding.sentence, kind)
     if isinstance(generic, StepEntry):
         return Bound(generic, binding.sentence)

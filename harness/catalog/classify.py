@@ -173,6 +173,20 @@ class _KindRule:
     step: str
     methods: frozenset[str] = frozenset()
     resource: str = ""  # the resource a step of this rule works on, whatever it names
+    why: str = ""  # for a step this rule leaves ui-only: why nothing can observe it
+
+
+@dataclass(frozen=True)
+class _Conceptual:
+    """Prose that asks for nothing: every sentence a statement, no label, no literal, no code."""
+
+    id: str
+    source: str
+    interface: str
+    reason: str
+    lead: tuple[re.Pattern[str], ...]  # a leading clause skipped before the subject
+    subjects: tuple[re.Pattern[str], ...]  # how a statement's main clause begins
+    requests: tuple[re.Pattern[str], ...]  # words that make a sentence ask after all
 
 
 @dataclass(frozen=True)
@@ -207,6 +221,8 @@ class Rules:
     markers: tuple[re.Pattern[str], ...]
     kinds: tuple[_KindRule, ...]
     resources: tuple[Resource, ...]
+    statements: tuple[re.Pattern[str], ...] = ()  # parts of a sentence that ask for nothing
+    conceptual: tuple[_Conceptual, ...] = ()
 
     def resource(self, resource_id: str) -> Resource | None:
         return next((r for r in self.resources if r.id == resource_id), None)
@@ -225,6 +241,14 @@ def _patterns(raw: Any, where: str, key: str, whole: bool = False) -> tuple[re.P
         if whole:
             return tuple(re.compile(rf"(?:{v})\Z", re.IGNORECASE) for v in values)
         return tuple(re.compile(v, re.IGNORECASE) for v in values)
+    except re.error as error:
+        raise RulesError(f"{where}: bad pattern in `{key}`: {error}") from None
+
+
+def _anchored(raw: Any, where: str, key: str, flags: int) -> tuple[re.Pattern[str], ...]:
+    """Patterns matched at the start of a clause, as whole words."""
+    try:
+        return tuple(re.compile(rf"^(?:{v})\b", flags) for v in _strings(raw, key, where))
     except re.error as error:
         raise RulesError(f"{where}: bad pattern in `{key}`: {error}") from None
 
@@ -294,6 +318,22 @@ def parse_rules(
             )
         )
     markers = _patterns(data.get("app_services", {}), interfaces[0], "markers")
+    conceptual = []
+    for raw in data.get("conceptual", []):
+        at = where(interfaces, raw)
+        if "reason" not in raw:
+            raise RulesError(f"{at}: a [[conceptual]] rule needs a `reason`")
+        conceptual.append(
+            _Conceptual(
+                id=str(raw["id"]),
+                source=at,
+                interface=str(raw.get("interface", "concept")),
+                reason=str(raw["reason"]),
+                lead=_anchored(raw, at, "lead", re.IGNORECASE),
+                subjects=_anchored(raw, at, "subjects", re.IGNORECASE),
+                requests=_patterns(raw, at, "requests"),
+            )
+        )
     kind_rules = []
     for raw in tables[kinds[0]].get("rule", []):
         at = where(kinds, raw)
@@ -311,6 +351,7 @@ def parse_rules(
                 step=str(raw.get("step", "")),
                 methods=frozenset(m.upper() for m in _strings(raw, "methods", at)),
                 resource=str(raw.get("resource", "")),
+                why=str(raw.get("why", "")),
             )
         )
     found_resources = []
@@ -335,12 +376,15 @@ def parse_rules(
                 generic=bool(raw.get("generic", False)),
             )
         )
+    statements = _patterns(tables[kinds[0]].get("statements", {}), kinds[0], "patterns")
     return Rules(
         tuple(found_interfaces),
         tuple(externals),
         markers,
         tuple(kind_rules),
         tuple(found_resources),
+        statements,
+        tuple(conceptual),
     )
 
 
@@ -412,6 +456,46 @@ def _app_services_evidence(rules: Rules, text: str, labels: Iterable[str], code:
     return ""
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+")
+
+
+def _states_only(rules: Rules, rule: _Conceptual, text: str) -> bool:
+    """Whether every sentence of ``text`` states something and none asks for an action.
+
+    A sentence states when, after leading clauses ("By default, ", "When ..., "), it
+    begins with one of the rule's subjects; it asks when it uses one of the rule's
+    request words, or offers an action verb of kinds.toml ("you can delete ...").
+    """
+    verbs = [v for kind_rule in rules.kinds for v in kind_rule.verbs]
+    for sentence in _SENTENCE_END.split(text.strip()):
+        clause = sentence.strip()
+        for _ in range(3):
+            clause = next(
+                (p.sub("", clause, count=1) for p in rule.lead if p.match(clause)), clause
+            )
+        if not clause or not any(p.match(clause) for p in rule.subjects):
+            return False
+        if _first(rule.requests, sentence):
+            return False
+        offered = re.findall(
+            r"\byou (?:can|may|could) (?:also |safely |then |now )?(\w+)", clause, re.I
+        )
+        if any(_first(verbs, word) for word in offered):
+            return False
+    return True
+
+
+def _conceptual(rules: Rules, facts: StepFacts, code: _Code) -> tuple[str, str, Evidence] | None:
+    """A [[conceptual]] rule: an action step of statements only, naming no label or literal
+    and holding no code (an outcome states what the page claims: it is never conceptual)."""
+    if facts.kind != "action" or facts.labels or facts.literals or facts.code:
+        return None
+    for rule in rules.conceptual:
+        if _states_only(rules, rule, facts.text):
+            return rule.interface, rule.reason, Evidence("external", rule.source, "statements only")
+    return None
+
+
 def _external(rules: Rules, facts: StepFacts, code: _Code) -> tuple[str, str, Evidence] | None:
     """(interface, reason, evidence) when an explicit rule puts the step outside the Admin API."""
     tab = facts.tab.lower()
@@ -422,6 +506,9 @@ def _external(rules: Rules, facts: StepFacts, code: _Code) -> tuple[str, str, Ev
                 interface.external,
                 Evidence("external", interface.source, f"tab {facts.tab!r}"),
             )
+    conceptual = _conceptual(rules, facts, code)
+    if conceptual is not None:
+        return conceptual
     own = f"{facts.title} {facts.text}"
     inside = _app_services_evidence(rules, facts.text, facts.labels, code)
     if code.external_urls and not code.api_paths:
@@ -505,9 +592,22 @@ def _plain(facts: StepFacts) -> str:
     return Sentence.parse(facts.text).plain
 
 
+def _asking(rules: Rules, text: str) -> str:
+    """The step without the parts that ask for nothing (kinds.toml [statements])."""
+    for pattern in rules.statements:
+        text = pattern.sub(" ", text)
+    return " ".join(text.split())
+
+
 def _kind(rules: Rules, facts: StepFacts, code: _Code) -> tuple[str, Evidence] | None:
-    """The first kind rule the sentence matches, then its purpose, then its title."""
-    found = _kind_of(rules, facts, code, _plain(facts), facts.text)
+    """The first kind rule the step's request matches, then the whole step's, its purpose's,
+    its title's."""
+    found = None
+    asking = _asking(rules, facts.text)
+    if asking and asking != " ".join(facts.text.split()):
+        found = _kind_of(rules, facts, code, Sentence.parse(asking).plain, asking)
+    if found is None:
+        found = _kind_of(rules, facts, code, _plain(facts), facts.text)
     if found is None:  # only a purpose ("To define a function from the UI:"): it names the kind
         purpose = re.sub(r"\bto (?=\w)", "", _plain(facts))
         found = _kind_of(rules, facts, code, purpose, facts.text)

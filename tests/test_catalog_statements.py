@@ -1,0 +1,143 @@
+"""Prose in procedures: what asks for nothing, what only looks, and what a conceptual rule
+reports external. Each rule is shown to matter by removing it."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pytest
+
+from harness.catalog.bind import ByRule, Unbound, bind_step
+from harness.catalog.classify import StepFacts, classify, parse_rules
+from harness.catalog.load import load_catalog
+
+CONCEPTUAL = "conceptual: the step states a fact and asks the reader to do nothing"
+
+
+def _files() -> list[tuple[str, str]]:
+    folder = resources.files("harness.catalog")
+    return [
+        (f"harness/catalog/{n}", folder.joinpath(n).read_text("utf-8"))
+        for n in ("interfaces.toml", "kinds.toml", "resources.toml")
+    ]
+
+
+def _without(file_index: int, old: str, new: str = "") -> tuple[tuple[str, str], ...]:
+    """The shipped rules with one piece of text of one file replaced."""
+    files = _files()
+    name, text = files[file_index]
+    assert old in text, old
+    files[file_index] = (name, text.replace(old, new))
+    return tuple(files)
+
+
+def _without_table(file_index: int, entry_id: str) -> tuple[tuple[str, str], ...]:
+    files = _files()
+    name, text = files[file_index]
+    blocks = text.split("\n[[")
+    kept = [b for b in blocks if f'id = "{entry_id}"' not in b]
+    assert len(kept) == len(blocks) - 1, entry_id
+    files[file_index] = (name, "\n[[".join(kept))
+    return tuple(files)
+
+
+# [statements]: a purpose clause or an offered possibility is not the action
+
+
+PURPOSE_THEN_NAVIGATION = (
+    "To define sync rules and enable Device Sync for your app, navigate to the "
+    '"Device Sync" screen through the left navigation menu.'
+)
+OFFER_THEN_NAVIGATION = (
+    "You can create and manage roles from the rules screen of the UI. To get to the rules "
+    'screen, click "Rules" beneath "Data Access" in the left navigation menu.'
+)
+
+
+@pytest.mark.parametrize("text", [PURPOSE_THEN_NAVIGATION, OFFER_THEN_NAVIGATION])
+def test_the_action_decides_the_kind_not_a_purpose_or_an_offer(text: str) -> None:
+    facts = StepFacts.from_sentence(text, "action")
+    assert classify(facts).kind == "navigation"
+    binding = bind_step(load_catalog(), text, "action")
+    assert isinstance(binding, ByRule) and binding.status == "ui-only"
+    without = parse_rules(*_without(1, "[statements]\npatterns", "[unused]\npatterns"))
+    assert classify(facts, without).kind != "navigation"
+
+
+def test_a_step_that_only_offers_is_still_read_whole() -> None:
+    """Nothing left after the statements: the step is read as written, never dropped."""
+    found = classify(StepFacts("You can delete a trigger from the list of triggers."))
+    assert (found.kind, found.resource) == ("delete", "triggers")
+
+
+def test_a_delete_item_of_a_drop_down_menu_is_a_delete() -> None:
+    text = 'Click the `...` on the app\'s tile and select "Delete App" from the drop-down menu.'
+    found = classify(StepFacts.from_sentence(text, "action"))
+    assert (found.kind, found.resource) == ("delete", "apps")
+
+
+# Steps that look and change nothing: ui-only by a rule that says why
+
+
+def test_finding_an_item_in_a_list_is_ui_only_with_the_rules_reason() -> None:
+    text = 'On the "Database Triggers" tab, find the trigger that you want to resume in the list.'
+    binding = bind_step(load_catalog(), text, "action", frozenset({"page:triggers/x"}))
+    assert isinstance(binding, ByRule) and binding.status == "ui-only"
+    assert "finding an item in a list" in binding.reason and "locate-in-list" in binding.rule
+    without = parse_rules(*_without_table(1, "locate-in-list"))
+    assert classify(StepFacts.from_sentence(text, "action"), without).kind != "navigation"
+
+
+def test_a_copy_button_is_ui_only_with_the_rules_reason() -> None:
+    text = 'To copy the App ID, click the "copy" button next to it on the app dashboard.'
+    binding = bind_step(load_catalog(), text, "action")
+    assert isinstance(binding, ByRule) and binding.status == "ui-only"
+    assert "clipboard" in binding.reason
+    without = parse_rules(*_without_table(1, "copy-to-clipboard"))
+    assert classify(StepFacts.from_sentence(text, "action"), without).kind != "navigation"
+
+
+def test_a_plain_add_or_create_button_is_a_known_label_of_a_create() -> None:
+    """A step naming "Add" binds like any create; a renamed button still stays unbound."""
+    tags = frozenset({"page:schemas/relationships"})
+    assert not isinstance(bind_step(load_catalog(), 'Click "Add".', "action", tags), Unbound)
+    assert isinstance(bind_step(load_catalog(), 'Click "Append".', "action", tags), Unbound)
+
+
+# [[conceptual]]: explicit, and never for a step with a label, a literal, code or a request
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You can use any hosted file as the app's error page. It's common to use an HTML "
+        "file that links back to the home page.",
+        "By default, a trigger runs its function as the system user.",
+        "When a user logs in, App Services creates a session that expires after 30 minutes.",
+        "To validate a request, some services require a secret in the request body.",
+    ],
+)
+def test_statements_only_are_external_as_conceptual(text: str) -> None:
+    binding = bind_step(load_catalog(), text, "action")
+    assert isinstance(binding, ByRule), binding
+    assert binding.status == "external" and binding.reason.startswith(CONCEPTUAL)
+    assert "conceptual-statement" in binding.rule
+    assert not classify(
+        StepFacts(text), parse_rules(*_without_table(0, "conceptual-statement"))
+    ).external
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Perform a rolling resync.", "action"),  # an imperative begins with its verb
+        ("You must enable Development Mode before you continue.", "action"),  # a request
+        ("Once your changes are merged, you can delete the development app.", "action"),
+        ('A role\'s "Apply When" expression decides whether the role applies.', "action"),
+        ("The default value is `false` for every new function.", "action"),  # a literal
+        ("You have now paused Device Sync.", "outcome"),  # an outcome claims a state
+    ],
+)
+def test_a_step_that_asks_names_a_label_or_claims_is_never_conceptual(text: str, kind: str) -> None:
+    found = classify(StepFacts.from_sentence(text, kind))
+    assert found.external_reason != CONCEPTUAL
