@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from vcr.errors import CannotOverwriteExistingCassetteException
 
@@ -65,6 +66,7 @@ _CODE_HEADER = re.compile(
 )
 _JSON_FILE = re.compile(r"[\w./-]*\w\.json\b")
 _LITERAL = re.compile(r"`([^`]+)`")
+_NO_ROUTE = "no route for "  # how a server says it has no such path at all
 
 
 class CodeStepError(Exception):
@@ -256,13 +258,21 @@ def changes_app(info: ScenarioInfo, ref: StepRef) -> bool:
     for block in step_blocks(str(info.feature_file), ref.feature_line, doc_file, ref.doc_line):
         if block.kind != "code" or block.aside:
             continue
-        if any(plan.command == "push" for plan in parse_cli(block.text)):
+        if any(_cli_writes(plan) for plan in parse_cli(block.text)):
             return True
         for request in parse_curls(block.text):
             found = match_request(request, None)
             if found.destination.kind == "admin-api" and request.method != "GET":
                 return True
     return False
+
+
+def _cli_writes(plan: CliPlan) -> bool:
+    """A CLI command that sends a write (push, users create...); login opens a session and
+    changes nothing."""
+    found = (spec().by_id(operation_id) for operation_id in plan.operations)
+    writes = any(operation is not None and operation.method != "GET" for operation in found)
+    return plan.command != "login" and writes
 
 
 def run_code_step(run: ScenarioRun, ref: StepRef) -> StepResult | None:
@@ -520,7 +530,9 @@ class _Runner:
                 StepStatus.VERIFIED,
                 f"{operation.method} {operation.template} made an item that {read_label} lists",
             )
-        if body is not None:
+        if isinstance(body, Mapping) and rule is not None and "shows" in rule:
+            body = {key: value for key, value in body.items() if key in rule["shows"]}
+        if body:
             wrong = output_mismatches(json.dumps(body), found)
             if wrong:
                 raise CodeStepError(
@@ -559,9 +571,93 @@ class _Runner:
                 return StepStatus.SKIPPED, ""
             self._check_remote(plan)
             return self._push(command)
-        return StepStatus.UNBOUND, (
-            f"docharness does not run '{command}' yet (it translates login, pull, push and import)"
+        return self._cli_request(plan)
+
+    def _cli_request(self, plan: CliPlan) -> tuple[StepStatus, str]:
+        """Any other command: the one request it makes once the CLI has found the app."""
+        command = f"{plan.program} {plan.command}"
+        index = spec()
+        operation = index.by_id(plan.operations[-1]) if plan.operations else None
+        if operation is None or not set(_params(operation.template)) <= {"groupId", "appId"}:
+            return StepStatus.UNBOUND, (
+                f"docharness does not run '{command}' yet: its request needs more than the"
+                " project and the app (harness/catalog/code.toml [cli])"
+            )
+        rule = dict(code_data().get("cli", {}).get(operation.operation_id, {}))
+        if operation.method != "GET" and self._blocked():
+            return StepStatus.SKIPPED, ""
+        self._check_remote(plan)
+        body, query, missing = self._cli_body(plan, rule)
+        if missing:
+            return StepStatus.UNBOUND, (
+                f"{command}: no run value for {', '.join(missing)} (the CLI would prompt the"
+                " reader for it)"
+            )
+        path = operation.template.format(
+            groupId=self.client.target.group_id, appId=self.client.target.app_id
         )
+        sent = path + (f"?{urlencode(query)}" if query else "")
+        before = len(self.run.calls)
+        shown = f"{command}: {operation.method} {operation.template}"
+        try:
+            answer = self.client.call(operation.method, sent, body)
+        except NotFoundError as error:
+            if not error.message.startswith(_NO_ROUTE):
+                raise
+            # The spec has the operation, so the page is right; this server lacks it (the
+            # local emulator runs no functions: it has no JavaScript runtime).
+            return StepStatus.UNBOUND, f"{shown}: the server does not serve it ({error.message})"
+        self._check_spec(operation, sent, body, answer, before)
+        if operation.method == "GET":
+            return StepStatus.VERIFIED, f"{shown} answered ({operation.operation_id})"
+        if rule.get("evidence") == "answer":
+            return StepStatus.VERIFIED, (
+                f"{shown} answered what it did ({operation.operation_id}: a wrong name or"
+                " argument is refused)"
+            )
+        status, reason = self._read_back(operation, path, body, answer)
+        return status, f"{command}: {reason}"
+
+    def _cli_body(
+        self, plan: CliPlan, rule: Mapping[str, Any]
+    ) -> tuple[dict[str, Any] | None, dict[str, str], list[str]]:
+        """The request body and query a command's flags make, and what no value fills."""
+        missing: list[str] = []
+
+        def value(flag: str) -> list[str]:
+            given = list(plan.values(flag))
+            if not given or any(not text for text in given):
+                missing.append(flag)
+                return []
+            filled: list[str] = []
+            for text in given:
+                placeholders = find_placeholders(text)
+                values = self.values(*(p.key for p in placeholders))
+                unfilled = [p.text for p in placeholders if p.key is None or p.key not in values]
+                missing.extend(unfilled)
+                filled.append(fill(text, values)[0])
+            return filled
+
+        body: dict[str, Any] = {}
+        for field_name, flag in dict(rule.get("body", {})).items():
+            if flag in rule.get("json_flags", ()):
+                texts = value(flag) if plan.flag(flag) is not None else []
+                try:
+                    body[field_name] = [json.loads(text) for text in texts]
+                except ValueError:
+                    raise CodeStepError(
+                        f"{plan.program} {plan.command}: {flag} takes JSON values"
+                    ) from None
+            else:
+                found = value(flag)
+                if found:
+                    body[field_name] = found[-1]
+        query = dict(rule.get("query", {}))
+        for parameter, flag in dict(rule.get("query_flags", {})).items():
+            if plan.flag(flag) is not None:
+                given = value(flag)
+                query = {parameter: given[-1]} if given else {}
+        return (body if rule.get("body") else None), query, missing
 
     def _check_remote(self, plan: CliPlan) -> None:
         """``--remote``/``--app`` (1.x: ``--app-id``) must name the run's app once filled in."""
@@ -717,6 +813,11 @@ def _config_file(texts: list[str]) -> str | None:
         if _placed(name):
             return name
     return None
+
+
+def _params(template: str) -> list[str]:
+    """The path parameters of a spec template, in order."""
+    return re.findall(r"\{(\w+)\}", template)
 
 
 def _placed(name: str) -> bool:

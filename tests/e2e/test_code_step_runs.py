@@ -30,7 +30,7 @@ from e2e_project import (
 )
 
 from harness.commands import classify_url, parse_cli, parse_curls
-from harness.emulator import Emulator
+from harness.emulator import DEFAULT_APP_ID, Emulator
 from harness.procedures import extract_project
 
 PAGE = "docs/source/code-steps.txt"
@@ -447,3 +447,102 @@ def _steps_by_place(project: Project) -> dict[tuple[str, int], dict[str, Any]]:
         for procedure in page["procedures"]
         for step in procedure["steps"]
     }
+
+
+# A third page: realm-cli commands other than login, pull and push, each the one request the
+# CLI makes once it has found the app (harness/catalog/code.toml [cli]).
+CLI_PAGE = "docs/source/cli-commands.txt"
+CLI_EXPECTED = {
+    12: "verified",  # apps describe: GET the app
+    20: "verified",  # secrets create: POST, then listed by GET .../secrets
+    28: "verified",  # secrets list
+    36: "verified",  # users create: POST, then GET .../users/{id}
+    45: "verified",  # users list
+    53: "unbound",  # the CLI would prompt for what the page leaves out
+    61: "unbound",  # function run: the emulator has no JavaScript runtime (no route)
+}
+
+
+@pytest.fixture(scope="module")
+def cli_recorded(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    text = Path(__file__).with_name("cli-commands.txt").read_text(encoding="utf-8")
+    project = page_project(tmp_path_factory.mktemp("cli"), CLI_PAGE, text, "clicmds")
+    done = project.docharness("run", "--record", "--allow-unbound")
+    assert done.code == 0, done.output
+    return project
+
+
+@pytest.fixture
+def cli_project(cli_recorded: Project, tmp_path: Path) -> Project:
+    return copy_project(cli_recorded, tmp_path / "project")
+
+
+@pytest.mark.parametrize("mode", ["replay", "live"])
+def test_other_cli_commands_run_as_their_requests(cli_project: Project, mode: str) -> None:
+    code, steps = _run(cli_project, "--allow-unbound", *(["--live"] if mode == "live" else []))
+    assert code == 0
+    assert {line: step["status"] for line, step in steps.items()} == CLI_EXPECTED
+    assert "GET /groups/{groupId}/apps/{appId} answered" in steps[12]["reason"]
+    assert "GET /groups/{groupId}/apps/{appId}/secrets lists" in steps[20]["reason"]
+    assert "read back by GET /groups/{groupId}/apps/{appId}/users/{userId}" in steps[36]["reason"]
+    assert "no run value for <User's Email Address>, --password" in steps[53]["reason"]
+    assert "execute_function" in steps[61]["reason"] and "does not serve" in steps[61]["reason"]
+    assert [c["method"] for c in steps[20]["calls"]][-2:] == ["POST", "GET"]
+
+
+def test_the_cli_recording_keeps_no_password(cli_recorded: Project) -> None:
+    cassette = CLI_PAGE.replace("docs/source/", "cassettes/").removesuffix(".txt")
+    text = "".join(p.read_text() for p in (cli_recorded.root / cassette).glob("*.yaml"))
+    assert "/users" in text and "not-a-real-password" not in text
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "says"),
+    [
+        ("secrets list --app=", "secrets list --ap=", 28, "DH307 secrets list has no flag --ap"),
+        ("apps describe", "apps describ", 12, "not a command harness/commands/cli.toml knows"),
+    ],
+    ids=["a flag", "a command"],
+)
+def test_an_edited_cli_command_fails_or_is_unbound_at_its_line(
+    cli_project: Project, old: str, new: str, line: int, says: str
+) -> None:
+    page = cli_project.root / CLI_PAGE
+    page.write_text(page.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    assert cli_project.docharness("extract", "docs", "-o", "features").code in (0, 1)
+    for mode in ("replay", "live"):
+        code, steps = _run(cli_project, "--allow-unbound", *(["--live"] if mode == "live" else []))
+        assert says in (steps[line]["error"] or steps[line]["reason"]), (mode, steps[line])
+        if "DH307" in says:
+            assert code == 1 and steps[line]["status"] == "failed", mode
+        else:
+            assert steps[line]["status"] == "unbound", mode
+
+
+def _edit_cli_answer(project: Project, method: str, suffix: str, change: Any) -> None:
+    path = next((project.root / "cassettes/cli-commands").glob("*.yaml"))
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    found = [
+        i
+        for i in data["interactions"]
+        if i["request"]["method"] == method and i["request"]["uri"].endswith(suffix)
+    ]
+    response = found[-1]["response"]
+    body = json.dumps(change(json.loads(response["body"]["string"])))
+    response["body"]["string"] = body
+    response["headers"]["Content-Length"] = [str(len(body.encode()))]
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+def test_a_created_secret_must_be_listed(cli_project: Project) -> None:
+    _edit_cli_answer(cli_project, "GET", "/secrets", lambda _: [])
+    code, steps = _run(cli_project, "--allow-unbound")
+    assert code == 1
+    assert "does not list what POST made" in steps[20]["error"]
+
+
+def test_a_cli_answer_the_spec_does_not_allow_fails_its_step(cli_project: Project) -> None:
+    _edit_cli_answer(cli_project, "GET", "/apps/" + DEFAULT_APP_ID, lambda a: {**a, "name": 5})
+    code, steps = _run(cli_project, "--allow-unbound")
+    assert code == 1
+    assert "adminGetApplication: the exchange does not fit the Admin API spec" in steps[12]["error"]
