@@ -106,3 +106,29 @@ def test_help_lists_each_command_with_its_own_short_help() -> None:
         assert command is not None
         assert command.name == name
         assert command.get_short_help_str(limit=60) == short_help
+
+
+def test_the_emulator_serves_without_loading_the_spec_validator() -> None:
+    """openapi-core (about a second of imports) loads only when an interaction is checked
+    against the spec, never to start the emulator and answer a request."""
+    probe = (
+        "import sys, httpx\n"
+        "from harness.emulator import Emulator\n"
+        "emulator = Emulator().start()\n"
+        "try:\n"
+        "    answer = httpx.get(emulator.url + '/groups/g/apps')\n"
+        "finally:\n"
+        "    emulator.stop()\n"
+        "print('STATUS', answer.status_code, 'openapi_core' in sys.modules)\n"
+        "from harness.emulator.contract import validate_interaction\n"
+        "from harness.emulator.openapi import spec\n"
+        "validate_interaction(spec(), 'GET', '/groups/g/apps', 200, None, '[]')\n"
+        "print('AFTER', 'openapi_core' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.split()
+    assert lines[lines.index("STATUS") + 2] == "False", done.stdout
+    assert lines[lines.index("AFTER") + 1] == "True", done.stdout  # the probe can tell

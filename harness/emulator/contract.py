@@ -19,21 +19,14 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
-
-from jsonschema_path import SchemaPath
-from openapi_core.datatypes import RequestParameters
-from openapi_core.validation.request import (
-    V31RequestBodyValidator,
-    V31RequestParametersValidator,
-)
-from openapi_core.validation.request.exceptions import MissingRequestBody
-from openapi_core.validation.response import V31ResponseValidator
-from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from harness.emulator.deviations import ANY, DEVIATIONS, Deviation
 from harness.openapi import SpecError, read_spec_document
+
+if TYPE_CHECKING:  # openapi-core loads only when an interaction is validated
+    from werkzeug.datastructures import Headers
 
 _SHORT = 80
 
@@ -48,7 +41,6 @@ class Spec:
     base_path: str  # e.g. /api/admin/v3.0
     templates: tuple[str, ...]
     document: Mapping[str, Any] = field(repr=False, compare=False)
-    _validators: tuple[Any, Any, Any] = field(repr=False, compare=False)
 
     def template_for(self, path: str) -> str | None:
         """The spec path template a concrete path belongs to (the most literal one wins)."""
@@ -69,7 +61,6 @@ def _load_spec(source: Path, deviations: tuple[Deviation, ...]) -> Spec:
     document = apply_deviations(read_spec_document(source), deviations)
     servers = document.get("servers") or [{"url": ""}]
     server = urlsplit(str(servers[0].get("url", "")))
-    schema = SchemaPath.from_dict(document)
     literal_first = sorted(document.get("paths", {}), key=lambda t: (t.count("{"), t))
     return Spec(
         source=source,
@@ -78,11 +69,26 @@ def _load_spec(source: Path, deviations: tuple[Deviation, ...]) -> Spec:
         base_path=server.path.rstrip("/"),
         templates=tuple(literal_first),
         document=document,
-        _validators=(
-            V31RequestBodyValidator(schema),
-            V31RequestParametersValidator(schema),
-            V31ResponseValidator(schema),
-        ),
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _validators(spec: Spec) -> tuple[Any, Any, Any]:
+    """openapi-core's validators of the spec, built on the first interaction checked: the
+    emulator reads the spec to serve it, and only validating needs openapi-core (a
+    second of imports)."""
+    from jsonschema_path import SchemaPath
+    from openapi_core.validation.request import (
+        V31RequestBodyValidator,
+        V31RequestParametersValidator,
+    )
+    from openapi_core.validation.response import V31ResponseValidator
+
+    schema = SchemaPath.from_dict(spec.document)
+    return (
+        V31RequestBodyValidator(schema),
+        V31RequestParametersValidator(schema),
+        V31ResponseValidator(schema),
     )
 
 
@@ -131,6 +137,9 @@ def validate_interaction(
     one relative to it; a query string is read from it. ``content_type`` is
     the response's.
     """
+    from openapi_core.validation.request.exceptions import MissingRequestBody
+    from werkzeug.datastructures import Headers
+
     parts = urlsplit(path)
     relative = _relative_path(spec.base_path, parts.path)
     label = f"{method.upper()} {spec.template_for(relative) or relative} -> {status}"
@@ -149,7 +158,7 @@ def validate_interaction(
     if content_type and "content-type" not in headers:
         headers["Content-Type"] = content_type
     response = _Response(status, _bytes(response_body), headers, content_type)
-    body_validator, parameters_validator, response_validator = spec._validators
+    body_validator, parameters_validator, response_validator = _validators(spec)
     found: list[tuple[str, Exception]] = [
         *(("request", e) for e in body_validator.iter_errors(request)),
         *(("request", e) for e in parameters_validator.iter_errors(_copy(request))),
@@ -185,6 +194,9 @@ class _Request:
         self.body = body
         self.content_type = content_type
         self.query = query
+        from openapi_core.datatypes import RequestParameters
+        from werkzeug.datastructures import ImmutableMultiDict
+
         self.parameters = RequestParameters(query=ImmutableMultiDict(query))
 
 
