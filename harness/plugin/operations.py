@@ -179,6 +179,20 @@ def stage_terminate_sync(state: ScenarioState, args: Mapping[str, str]) -> str:
     return f"sync state '' staged in draft {draft}"
 
 
+def stage_pause_sync(state: ScenarioState, args: Mapping[str, str]) -> str:
+    """Pausing keeps the sync configuration and sets its state to "disabled"."""
+    found = state.sync_state()
+    if found.state != "enabled":
+        raise CheckFailed(
+            f"the page pauses an enabled Sync, but the sync state is {_describe(found)}"
+        )
+    draft = state.stage_change({key: {"state": "disabled"} for key in terminate_patch(found)})
+    staged = state.sync_state()
+    if staged.state != "disabled":
+        raise CheckFailed(f"after pausing, the sync state reads {_describe(staged)}")
+    return f"sync state 'disabled' (paused) staged in draft {draft}"
+
+
 def find_linked_cluster(state: ScenarioState, args: Mapping[str, str]) -> str:
     return f"linked cluster service {state.linked_cluster(fresh=True)} found"
 
@@ -326,6 +340,9 @@ OPERATIONS: Mapping[str, OperationSpec] = {
     "find_linked_cluster": OperationSpec(find_linked_cluster, False, "the app links a cluster"),
     "stage_terminate_sync": OperationSpec(
         stage_terminate_sync, True, "stage sync state '' in a draft (Sync must be enabled)"
+    ),
+    "stage_pause_sync": OperationSpec(
+        stage_pause_sync, True, "stage sync state 'disabled' in a draft (Sync must be enabled)"
     ),
     "stage_enable_sync": OperationSpec(
         stage_enable_sync, True, "stage the sync configuration the form holds in a draft"
