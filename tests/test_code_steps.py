@@ -9,12 +9,15 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from harness.cli import cli
+from harness.commands import find_placeholders
 from harness.gherkin import write_features
 from harness.plugin.code_steps import (
     CodeState,
     _combine,
     _config_file,
+    _drop_optional,
     is_code_step,
+    spec,
     step_blocks,
 )
 from harness.procedures import extract_project
@@ -162,3 +165,23 @@ def test_a_blocks_caption_and_admonition_are_read_from_the_page(tmp_path: Path) 
     curl, push = step_blocks(str(feature), read, doc, 26)
     assert curl.aside == "" and push.aside == "note"
     assert is_code_step([push], CodeState()) is False  # code in a note is not run
+
+
+def test_a_placeholder_is_dropped_only_inside_an_optional_body_field() -> None:
+    index = spec()
+    create_app = index.by_id("adminCreateApplication")
+    create_secret = index.by_id("adminCreateASecret")
+    assert create_app is not None and create_secret is not None
+    template = find_placeholders('"<ChosenTemplateAppId>"')
+    body = {"name": "app", "template_id": "<ChosenTemplateAppId>"}
+    assert _drop_optional(index, create_app, body, template) == (
+        {"name": "app"},
+        ["template_id"],
+        [],
+    )
+    # a secret's name and value are required: the request stays unsent
+    secret = {"name": "s", "value": "<ChosenTemplateAppId>"}
+    assert _drop_optional(index, create_secret, secret, template) == (secret, [], list(template))
+    # a placeholder outside the body (a path, a header) is never dropped
+    outside = find_placeholders("<Tag Key>")
+    assert _drop_optional(index, create_app, body, outside)[2] == list(outside)

@@ -115,6 +115,35 @@ class SpecIndex:
             return []
         return [_describe(error) for error in sorted(validator.iter_errors(body), key=str)]
 
+    def optional_body_fields(self, operation: Operation) -> frozenset[str]:
+        """Top-level fields the operation's JSON body declares and does not require.
+
+        Read through ``$ref`` and ``allOf`` (a field is required if any part requires it);
+        empty when the body has no object schema the spec spells out.
+        """
+        node = self.document["paths"][operation.template][operation.method.lower()]
+        content = (node.get("requestBody") or {}).get("content") or {}
+        schema = (content.get("application/json") or {}).get("schema")
+        declared: set[str] = set()
+        required: set[str] = set()
+        self._collect(schema, declared, required, depth=0)
+        return frozenset(declared - required)
+
+    def _collect(self, schema: Any, declared: set[str], required: set[str], depth: int) -> None:
+        if not isinstance(schema, Mapping) or depth > 8:
+            return
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/"):
+            target: Any = self.document
+            for part in ref[2:].split("/"):
+                key = part.replace("~1", "/").replace("~0", "~")
+                target = target.get(key) if isinstance(target, Mapping) else None
+            self._collect(target, declared, required, depth + 1)
+        for part in schema.get("allOf", ()):
+            self._collect(part, declared, required, depth + 1)
+        declared.update(schema.get("properties", {}) or {})
+        required.update(schema.get("required", ()) or ())
+
     def has_body(self, operation: Operation) -> bool:
         node = self.document["paths"][operation.template][operation.method.lower()]
         return "requestBody" in node

@@ -47,7 +47,12 @@ from harness.commands import (
 )
 from harness.commands.jsonedit import EditError, apply_to_pull, locate
 from harness.commands.lint import JSON_LANGUAGES, SHELL_LANGUAGES
-from harness.commands.placeholders import fill, find_placeholders, json_standin
+from harness.commands.placeholders import (
+    Placeholder,
+    fill,
+    find_placeholders,
+    json_standin,
+)
 from harness.commands.problems import Problem
 from harness.diagnostics import Severity
 from harness.openapi import admin_spec_path, exchange_problems
@@ -417,16 +422,17 @@ class _Runner:
         # The session's own token is sent, never the page's: its header needs no value.
         headers = tuple(h for h in request.headers if h[0].casefold() != "authorization")
         resolved = resolve(replace(request, headers=headers), values, operation)
-        if resolved.unresolved:
-            names = ", ".join(sorted({p.text for p in resolved.unresolved}))
+        index = spec()
+        body = parse_json_block(resolved.body).value if resolved.body is not None else None
+        body, dropped, left = _drop_optional(index, operation, body, resolved.unresolved)
+        if left:
+            names = ", ".join(sorted({p.text for p in left}))
             return (
                 StepStatus.UNBOUND,
                 f"no run value for {names} (harness/commands/placeholders.toml)",
             )
-        index = spec()
         path = index.relative(resolved.path) or resolved.path
         query = resolved.url.split("?", 1)[1] if "?" in resolved.url else ""
-        body = parse_json_block(resolved.body).value if resolved.body is not None else None
         sent = path + (f"?{query}" if query else "")
         before = len(self.run.calls)
         answer = self.client.call(operation.method, sent, body)
@@ -444,6 +450,11 @@ class _Runner:
         shown_too = (
             f"; the answer has what the output at line {output.line} shows" if output else ""
         )
+        if dropped:
+            shown_too += (
+                f"; sent without {', '.join(dropped)}: optional in the spec, and the page leaves"
+                " their value to the reader"
+            )
         if operation.method == "GET":
             return StepStatus.VERIFIED, f"{shown} answered ({operation.operation_id}){shown_too}"
         status, reason = self._read_back(operation, path, body, answer)
@@ -813,6 +824,31 @@ def _config_file(texts: list[str]) -> str | None:
         if _placed(name):
             return name
     return None
+
+
+def _drop_optional(
+    index: SpecIndex, operation: Operation, body: Any, unfilled: tuple[Placeholder, ...]
+) -> tuple[Any, list[str], list[Placeholder]]:
+    """A JSON body without the top-level fields that hold a value the reader chooses, when
+    the spec marks each of them optional (``placeholders.toml`` says why); the fields
+    dropped, and the placeholders still unfilled (then the request is not sent)."""
+    if not unfilled or not isinstance(body, Mapping):
+        return body, [], list(unfilled)
+    optional = index.optional_body_fields(operation)
+    kept: dict[str, Any] = dict(body)
+    dropped: list[str] = []
+    left: list[Placeholder] = []
+    for placeholder in unfilled:
+        holders = [k for k, v in body.items() if placeholder.text in json.dumps(v)]
+        if holders and all(k in optional for k in holders):
+            dropped.extend(k for k in holders if k not in dropped)
+            for key in holders:
+                kept.pop(key, None)
+        else:
+            left.append(placeholder)
+    if left:
+        return body, [], left
+    return kept, sorted(dropped), []
 
 
 def _params(template: str) -> list[str]:

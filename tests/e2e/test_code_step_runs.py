@@ -355,10 +355,13 @@ def test_login_drafts_and_a_new_app_with_its_output(tmp_path: Path) -> None:
         assert "deployment" in steps[39]["reason"] and "successful" in steps[39]["reason"]
         assert "output at line 66" in steps[52]["reason"]
         assert "deleted again" in steps[52]["reason"]
+        # the template the reader chooses sits in an optional field: sent without it
+        assert "sent without template_id: optional in the spec" in steps[79]["reason"]
+        assert "read back by GET /groups/{groupId}/apps/{appId}" in steps[79]["reason"]
     assert (
         by_mode["replay"]
         == by_mode["live"]
-        == {12: "verified", 23: "verified", 39: "verified", 52: "verified"}
+        == {12: "verified", 23: "verified", 39: "verified", 52: "verified", 79: "verified"}
     )
     cassette = (project.root / "cassettes/admin-api/deploy-a-draft.yaml").read_text()
     assert "Private API Key" not in cassette
