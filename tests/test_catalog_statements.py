@@ -141,3 +141,49 @@ def test_statements_only_are_external_as_conceptual(text: str) -> None:
 def test_a_step_that_asks_names_a_label_or_claims_is_never_conceptual(text: str, kind: str) -> None:
     found = classify(StepFacts.from_sentence(text, kind))
     assert found.external_reason != CONCEPTUAL
+
+
+def test_a_sentence_about_what_the_product_does_is_not_the_action() -> None:
+    text = (
+        'In the left navigation menu, click "Schema" to open the schema editor. App Services '
+        "scans your linked cluster and lists its collections."
+    )
+    facts = StepFacts.from_sentence(text, "action")
+    assert classify(facts).kind == "navigation"
+    product = "|Atlas App Services|App Services|MongoDB Realm|Realm) "
+    without = parse_rules(*_without(1, product, ") "))
+    assert classify(facts, without).kind != "navigation"
+
+
+def test_a_file_picker_is_form_input() -> None:
+    text = 'Under "Custom 404 Page", click "Choose File".'
+    facts = StepFacts.from_sentence(text, "action", ["@page:hosting/use-a-custom-404-page"])
+    assert (classify(facts).kind, classify(facts).resource) == ("form", "hosting")
+    assert classify(facts, parse_rules(*_without_table(1, "file-picker"))).kind is None
+
+
+def test_a_tab_or_menu_label_is_navigation_only_when_nothing_else_decides() -> None:
+    menu = StepFacts.from_sentence('Click the file\'s "Actions (...)" button.', "action")
+    assert classify(menu).kind == "navigation"
+    binding = bind_step(load_catalog(), menu.text, "action")
+    assert isinstance(binding, ByRule) and "a tab or menu" in binding.reason
+    assert classify(menu, parse_rules(*_without_table(1, "place-label"))).kind is None
+    form = StepFacts.from_sentence(
+        'On the "Settings" tab, enter `hello` in the "Name" box.', "action"
+    )
+    assert classify(form).kind == "form"
+
+
+def test_the_advanced_sample_options_are_the_schema_editors() -> None:
+    text = 'Optionally, click "Advanced" and specify a query to refine the sample.'
+    found = classify(StepFacts.from_sentence(text, "action", ["@page:schemas/enforce-a-schema"]))
+    assert (found.kind, found.resource) == ("form", "schemas")
+    resource = next(e for e in found.evidence if e.field == "resource")
+    assert resource.detail.startswith("label 'Advanced'")
+
+
+def test_a_place_label_next_to_a_button_no_rule_knows_leaves_the_step_unbound() -> None:
+    text = 'On the "Configuration" tab, click "Start Now".'
+    assert isinstance(bind_step(load_catalog(), text, "action"), Unbound)
+    loose = parse_rules(*_without(1, "every_label = true\n"))
+    assert classify(StepFacts.from_sentence(text, "action"), loose).kind == "navigation"

@@ -174,6 +174,7 @@ class _KindRule:
     methods: frozenset[str] = frozenset()
     resource: str = ""  # the resource a step of this rule works on, whatever it names
     why: str = ""  # for a step this rule leaves ui-only: why nothing can observe it
+    every_label: bool = False  # every label of the step must match, not just one
 
 
 @dataclass(frozen=True)
@@ -352,6 +353,7 @@ def parse_rules(
                 methods=frozenset(m.upper() for m in _strings(raw, "methods", at)),
                 resource=str(raw.get("resource", "")),
                 why=str(raw.get("why", "")),
+                every_label=bool(raw.get("every_label", False)),
             )
         )
     found_resources = []
@@ -645,6 +647,8 @@ def _kind_of(
         if rule.labels:
             label = next((lb for lb in facts.labels if _first(rule.labels, lb.strip())), None)
             if label is None:
+                continue
+            if rule.every_label and not all(_first(rule.labels, lb.strip()) for lb in facts.labels):
                 continue
             detail = f"label {label!r}"
         if rule.verbs:
