@@ -187,3 +187,47 @@ def test_a_place_label_next_to_a_button_no_rule_knows_leaves_the_step_unbound() 
     assert isinstance(bind_step(load_catalog(), text, "action"), Unbound)
     loose = parse_rules(*_without(1, "every_label = true\n"))
     assert classify(StepFacts.from_sentence(text, "action"), loose).kind == "navigation"
+
+
+# Consoles and the reader's machine: explicit rules, each proven by removal
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Click the blue plus icon next to "Identifiers".',
+        'On the "Register a New Identifier" page, select "Services IDs" and click "Continue".',
+        'Copy the "Key ID" and click "Download" to save the key as a `.p8` file.',
+    ],
+)
+def test_apples_developer_console_is_external_by_its_labels(text: str) -> None:
+    binding = bind_step(load_catalog(), text, "action", frozenset({"page:authentication/apple"}))
+    assert isinstance(binding, ByRule) and binding.status == "external"
+    assert "console-apple" in binding.rule
+    without = parse_rules(*_without_table(0, "console-apple"))
+    assert not classify(StepFacts.from_sentence(text, "action"), without).external
+
+
+def test_the_app_services_side_of_an_apple_page_stays_inside() -> None:
+    text = 'For "Client ID", enter the "Services ID" that you created.'
+    assert not classify(StepFacts.from_sentence(text, "action")).external
+
+
+def test_a_clone_on_the_readers_machine_is_external() -> None:
+    text = "Clone a local copy of the Git repository that you linked to the app."
+    found = classify(StepFacts.from_sentence(text, "action"))
+    assert found.external and found.interface == "local"
+    without = parse_rules(*_without_table(0, "reader-machine"))
+    assert not classify(StepFacts.from_sentence(text, "action"), without).external
+
+
+def test_the_cluster_dropdown_alone_finds_the_linked_cluster() -> None:
+    text = 'Choose the cluster you want and select it from the "Select Cluster To Sync" dropdown.'
+    binding = bind_step(load_catalog(), text, "action")
+    assert not isinstance(binding, (Unbound, ByRule))
+    assert binding.entry.operation == "find_linked_cluster"
+
+
+def test_the_service_rule_buttons_name_rules() -> None:
+    found = classify(StepFacts.from_sentence('Click "New Rule".', "action"))
+    assert (found.kind, found.resource) == ("create", "rules")
