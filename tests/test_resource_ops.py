@@ -20,6 +20,7 @@ from harness.adminapi import AdminClient, Credentials, RetryPolicy, Target
 from harness.catalog import Bound, ByRule, Unbound, bind_step, load_catalog
 from harness.catalog.classify import RulesError
 from harness.catalog.generic import parse_fields
+from harness.catalog.model import Result
 from harness.emulator import (
     DEFAULT_APP_ID,
     DEFAULT_GROUP_ID,
@@ -110,12 +111,14 @@ def feature(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield FEATURE
 
 
-def _scenario(client: AdminClient, texts: tuple[str, ...] = STEPS) -> ScenarioRun:
+def _scenario(
+    client: AdminClient, texts: tuple[str, ...] = STEPS, page: frozenset[str] = PAGE
+) -> ScenarioRun:
     steps = tuple(
         StepRef("And", text, "action", 2 + line, "p.txt", 10 + line)
         for line, text in enumerate(texts, 1)
     )
-    info = ScenarioInfo("v/v", "Define a Value", PAGE, FEATURE, 1, steps)
+    info = ScenarioInfo("v/v", "Define a Value", page, FEATURE, 1, steps)
     state = ScenarioState(client=client, deploy_timeout=5.0, poll_interval=0.01)
     return ScenarioRun(info, load_catalog(), state)
 
@@ -163,7 +166,7 @@ def test_save_and_deploy_bind_to_the_generic_operations_of_their_resource() -> N
 def test_delete_observation_outcome_and_unlisted_resources_stay_unbound() -> None:
     catalog = load_catalog()
     assert isinstance(bind_step(catalog, 'Click "Delete Value".', "action", PAGE), Unbound)
-    assert isinstance(bind_step(catalog, "Find the value in the list.", "action", PAGE), Unbound)
+    assert isinstance(bind_step(catalog, "Confirm that the value exists.", "action", PAGE), Unbound)
     outcome = bind_step(catalog, "The value `greeting` is saved.", "outcome", PAGE)
     assert isinstance(outcome, Unbound)
     apps = frozenset({"page:manage-apps/create/create-with-ui"})
@@ -180,10 +183,10 @@ def test_a_renamed_label_leaves_the_step_unbound_never_generic() -> None:
 
 
 def test_a_resource_listed_without_fields_binds_its_save_ui_only() -> None:
-    hosting = frozenset({"page:hosting/enable-hosting"})
-    found = bind_step(load_catalog(), 'Click "Save".', "action", hosting)
+    schemas = frozenset({"page:schemas/enforce-a-schema"})
+    found = bind_step(load_catalog(), 'Click "Save".', "action", schemas)
     assert isinstance(found, Bound) and found.entry.operation == "resource_save"
-    form = bind_step(load_catalog(), 'Enter `x` in the "Custom Domain" field.', "action", hosting)
+    form = bind_step(load_catalog(), "Specify the sample size.", "action", schemas)
     assert isinstance(form, ByRule) and form.status == "ui-only"
     assert "does not map" in form.reason
 
@@ -340,7 +343,9 @@ def test_steps_that_enter_no_value_leave_save_and_deploy_ui_only(emulator: Emula
         assert client.list_drafts() == []
     assert _statuses(run) == [StepStatus.UI_ONLY] * 3
     assert "no earlier step entered a value" in run.results[1].reason
-    assert "no earlier step of this scenario staged" in run.results[2].reason
+    # The deploy names the earlier step docharness sent nothing for, never fails the page.
+    assert "nothing staged to review or deploy" in run.results[2].reason
+    assert "line 12 ('Save the value.')" in run.results[2].reason
 
 
 def test_a_value_without_a_name_cannot_be_read_back_so_save_is_ui_only(
@@ -381,3 +386,147 @@ def test_the_form_values_go_out_in_one_request_per_save(emulator: Emulator) -> N
     assert [json.loads(body) for body in seen] == [
         {"private": False, "value": "hello", "name": "greeting"}
     ]
+
+
+# Options and toggles (fields.toml): the choice the page names is sent and read back
+
+PROVIDERS = frozenset({"page:authentication/email-password"})
+PROVIDER_STEPS = (
+    'Select the "Email/Password" provider.',
+    'Turn on the "Provider Enabled" toggle.',
+    'Click "Save".',
+    'Click "Review & Deploy".',
+    'Click "Deploy".',
+)
+
+
+def test_an_option_the_page_names_sets_its_api_value_and_the_fields_it_implies() -> None:
+    found = bind_step(load_catalog(), PROVIDER_STEPS[0], "action", PROVIDERS)
+    assert isinstance(found, Bound) and found.entry.result is Result.UI_ONLY
+    assert found.entry.form == (
+        ("auth_providers.type", "local-userpass"),
+        ("auth_providers.name", "local-userpass"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ('Turn on the "Provider Enabled" toggle.', "false"),
+        ('Set the "Provider Enabled" toggle to "On".', "false"),
+        ('Switch the "Provider Enabled" toggle off.', "true"),
+        ('Set the "Provider Enabled" toggle to "Off".', "true"),
+    ],
+)
+def test_a_toggle_state_the_page_names_sets_its_field_inverted_for_disabled(
+    text: str, value: str
+) -> None:
+    found = bind_step(load_catalog(), text, "action", PROVIDERS)
+    assert isinstance(found, Bound)
+    assert found.entry.form == (("auth_providers.disabled", value),)
+
+
+def test_a_toggle_without_a_state_is_ui_only_and_says_so() -> None:
+    found = bind_step(load_catalog(), 'Click the "Provider Enabled" toggle.', "action", PROVIDERS)
+    assert isinstance(found, ByRule) and found.status == "ui-only"
+    assert "not whether to turn it on or off" in found.reason
+
+
+def test_a_renamed_option_or_toggle_leaves_the_step_unbound() -> None:
+    catalog = load_catalog()
+    for renamed in (
+        'Select the "Email/Passcode" provider.',
+        'Turn on the "Provider Active" toggle.',
+    ):
+        assert isinstance(bind_step(catalog, renamed, "action", PROVIDERS), Unbound), renamed
+
+
+def test_an_option_and_a_toggle_are_verified_by_the_deployed_config(emulator: Emulator) -> None:
+    with _client(emulator) as client:
+        run = _scenario(client, PROVIDER_STEPS, PROVIDERS)
+        assert _play(run) == ""
+        deployed = client.pull_config()["auth_providers"]
+    assert _statuses(run) == [StepStatus.VERIFIED] * 5
+    assert [(p["name"], p["type"], p["disabled"]) for p in deployed] == [
+        ("local-userpass", "local-userpass", False)
+    ]
+    assert "auth_providers.disabled = 'false'" in run.results[1].reason
+    assert "GET .../pull" in run.results[1].reason
+
+
+def test_a_deployed_toggle_in_the_other_state_fails_the_toggle_step_naming_both(
+    emulator: Emulator,
+) -> None:
+    flipped = Rewrite("GET", "/pull", '"disabled":false', '"disabled":true', answer=True)
+    with _client(emulator, flipped) as client:
+        run = _scenario(client, PROVIDER_STEPS, PROVIDERS)
+        failure = _play(run)
+    assert failure.startswith('p.txt:12: Turn on the "Provider Enabled"')
+    assert "auth_providers.disabled is 'true'" in failure and "the page sets 'false'" in failure
+
+
+def test_a_product_that_stores_another_toggle_state_fails_the_save_step(
+    emulator: Emulator,
+) -> None:
+    stored = Rewrite("POST", "/auth_providers", '"disabled":false', '"disabled":true', answer=False)
+    with _client(emulator, stored) as client:
+        failure = _play(_scenario(client, PROVIDER_STEPS, PROVIDERS))
+    assert failure.startswith('p.txt:13: Click "Save"')
+    assert "disabled is 'true', not 'false'" in failure
+
+
+def test_a_singleton_toggle_is_set_and_read_back_without_a_key(emulator: Emulator) -> None:
+    page = frozenset({"page:users/enable-custom-user-data"})
+    texts = ('Set the "Enable Custom User Data" toggle to "On".', *PROVIDER_STEPS[2:])
+    with _client(emulator) as client:
+        run = _scenario(client, texts, page)
+        assert _play(run) == ""
+        assert client.pull_config()["custom_user_data"]["enabled"] is True
+    assert _statuses(run) == [StepStatus.VERIFIED] * 4
+    assert "custom_user_data.enabled = 'true'" in run.results[0].reason
+
+
+def test_a_save_while_another_resources_form_is_open_saves_nothing_of_this_one(
+    emulator: Emulator,
+) -> None:
+    page = frozenset({"page:authentication/api-key"})
+    texts = (PROVIDER_STEPS[0], 'Click "Create API Key".', 'Enter a name and click "Save".')
+    with _client(emulator) as client:
+        run = _scenario(client, texts, page)
+        assert _play(run) == ""
+        assert client.list_drafts() == []
+    assert run.results[2].status is StepStatus.UI_ONLY
+    assert "the api_keys form that line 12 opened" in run.results[2].reason
+
+
+# A deploy with nothing staged
+
+
+def test_a_deploy_after_input_docharness_did_not_send_is_ui_only_naming_it(
+    emulator: Emulator,
+) -> None:
+    page = frozenset({"page:schemas/enforce-a-schema"})
+    texts = ("Specify the sample size.", 'Click "Review & Deploy".', 'Click "Deploy".')
+    with _client(emulator) as client:
+        run = _scenario(client, texts, page)
+        assert _play(run) == ""
+    assert _statuses(run) == [StepStatus.UI_ONLY] * 3
+    assert "line 11 ('Specify the sample size.') is ui-only" in run.results[1].reason
+
+
+def test_a_deploy_that_precedes_every_change_still_fails(emulator: Emulator) -> None:
+    page = frozenset({"page:schemas/enforce-a-schema"})
+    texts = ('Click "Review & Deploy".', "Specify the sample size.")
+    with _client(emulator) as client:
+        failure = _play(_scenario(client, texts, page))
+    assert failure.startswith('p.txt:11: Click "Review & Deploy"')
+    assert "no draft holds changes" in failure
+
+
+def test_a_fields_file_toggle_without_its_field_is_refused_with_its_line() -> None:
+    with pytest.raises(RulesError, match=r"fields.toml:2 \(x\): a toggle needs"):
+        parse_fields(
+            "fields.toml",
+            '\n[resource.x]\napi = "x"\ndeployed = "x"\nsingleton = true\n'
+            '[[resource.x.toggle]]\nlabels = ["On"]\non = true\noff = false\n',
+        )

@@ -64,6 +64,9 @@ class ScenarioState:
     form_checks: list[FormCheck] = field(default_factory=list)  # read back after deploying
     undeployed: dict[str, Any] = field(default_factory=dict)  # staged, not deployed yet
     code: CodeState = field(default_factory=CodeState)  # what curl/CLI steps hold (code_steps)
+    # The resource whose form the UI shows (resource_ops): set by the last form, create or
+    # update step of the resource model, with that step's line; a Save saves that form.
+    open_form: tuple[str, int] = ("", 0)
     # Reads to run after this scenario's deployment (resource_ops: values read back).
     after_deploy: list[Callable[[ScenarioState], None]] = field(default_factory=list)
 
@@ -92,8 +95,8 @@ class ScenarioState:
         """Put ``change`` into the user's draft and remember it for the review step."""
         draft = self.stage()
         self.client.patch_service_config(self.linked_cluster(), change)
-        self.staged = _merge(self.staged, change)
-        self.undeployed = _merge(self.undeployed, change)
+        self.staged = merge_change(self.staged, change)
+        self.undeployed = merge_change(self.undeployed, change)
         return draft
 
     def stage(self) -> str:
@@ -118,18 +121,21 @@ class OperationSpec:
     run: Operation
     changes_app: bool  # refused against a real app unless --allow-destructive
     summary: str
+    # Reviews or deploys what earlier steps staged: with nothing staged, it can only
+    # fail the page when docharness did every earlier step the page asked for.
+    needs_staged: bool = False
 
 
 def _describe(state: SyncState) -> str:
     return repr(state.state) if state.state else "'' (terminated)"
 
 
-def _merge(base: Mapping[str, Any], change: Mapping[str, Any]) -> dict[str, Any]:
+def merge_change(base: Mapping[str, Any], change: Mapping[str, Any]) -> dict[str, Any]:
     merged = dict(base)
     for key, value in change.items():
         old = merged.get(key)
         both = isinstance(old, Mapping) and isinstance(value, Mapping)
-        merged[key] = _merge(old, value) if both else value  # type: ignore[arg-type]
+        merged[key] = merge_change(old, value) if both else value  # type: ignore[arg-type]
     return merged
 
 
@@ -350,8 +356,12 @@ OPERATIONS: Mapping[str, OperationSpec] = {
     "follow_missing_procedure": OperationSpec(
         follow_missing_procedure, False, "fails: the linked page has no procedure to follow"
     ),
-    "review_draft": OperationSpec(review_draft, False, "the open draft lists changes"),
-    "deploy_draft": OperationSpec(deploy_draft, True, "deploy the draft and wait for success"),
+    "review_draft": OperationSpec(
+        review_draft, False, "the open draft lists changes", needs_staged=True
+    ),
+    "deploy_draft": OperationSpec(
+        deploy_draft, True, "deploy the draft and wait for success", needs_staged=True
+    ),
     "expect_deployed_sync_state": OperationSpec(
         expect_deployed_sync_state,
         False,
@@ -364,7 +374,10 @@ OPERATIONS: Mapping[str, OperationSpec] = {
         _generic("save"), True, "stage the form's fields of `resource` in the draft, read back"
     ),
     "resource_deploy": OperationSpec(
-        _generic("deploy"), True, "review and deploy what this scenario staged, read back"
+        _generic("deploy"),
+        True,
+        "review and deploy what this scenario staged, read back",
+        needs_staged=True,
     ),
     "resource_observe": OperationSpec(
         _generic("observe"), False, "values this scenario deployed, in the deployed config"

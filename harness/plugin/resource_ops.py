@@ -17,6 +17,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from harness.adminapi.resources import resource
 from harness.catalog.generic import ResourceFields, default_fields
 from harness.plugin.operations import (
     CheckFailed,
@@ -24,6 +25,7 @@ from harness.plugin.operations import (
     NothingToVerify,
     ScenarioState,
     deploy_draft,
+    merge_change,
     review_draft,
 )
 
@@ -51,52 +53,91 @@ def pending(state: ScenarioState, resource: str) -> dict[str, str]:
     }
 
 
+def _get(record: Mapping[str, Any] | None, dotted: str) -> Any:
+    """A field of a record; a dotted name reads a nested one ("config.useJWKURI")."""
+    value: Any = record
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return value
+
+
+def _nested(flat: Mapping[str, Any]) -> dict[str, Any]:
+    """Dotted field names as the nested object the API takes."""
+    body: dict[str, Any] = {}
+    for dotted, value in flat.items():
+        *parents, last = dotted.split(".")
+        place = body
+        for part in parents:
+            place = place.setdefault(part, {})
+        place[last] = value
+    return body
+
+
+def _singleton(fields: ResourceFields) -> bool:
+    return resource(fields.api).kind == "singleton"
+
+
 def save(state: ScenarioState, args: Mapping[str, str]) -> str:
     """Stage the pending fields in the user's draft (create, or update the item of that name)."""
     fields = _fields_of(args)
+    shown_form, line = state.open_form
+    if shown_form and shown_form != fields.id:
+        raise NothingToVerify(
+            f"the form on screen is the {shown_form} form that line {line} opened, so this "
+            f"step saves that, not {fields.id}; docharness sends nothing for {shown_form} here"
+        )
     change = pending(state, fields.id)
     if not change:
-        known = "its fields" if fields.fields else "no fields of it"
+        known = "its fields" if fields.mapped else "no fields of it"
         raise NothingToVerify(
             f"no earlier step entered a value for {fields.id} that docharness can send and "
             f"read back ({fields.source} lists {known})"
         )
-    key = change.get(fields.key)
+    singleton = _singleton(fields)
+    key = "" if singleton else change.get(fields.key)
     if key is None:
         raise NothingToVerify(
             f"the page sets {', '.join(sorted(change))} of {fields.id} but not its "
             f"{fields.key}, so the item cannot be found again to read back"
         )
+    typed = {name: fields.decode(name, text) for name, text in change.items()}
     draft = state.stage()
     client = state.client
-    existing = next((r for r in client.list_resources(fields.api) if r.name == key), None)
-    if existing is None:
-        body: dict[str, Any] = {**dict(fields.defaults), **change}
-        item = client.create_resource(fields.api, body)
-        staged = body
+    if singleton:
+        current = dict(client.get_setting(fields.api) or {})
+        missing = {k: v for k, v in fields.defaults if _get(current, k) is None}
+        staged = {k: v for k, v in typed.items() if _get(current, k) != v}
+        client.set_setting(fields.api, merge_change(current, _nested({**missing, **typed})))
+        read: Mapping[str, Any] = client.get_setting(fields.api) or {}
+        verb, what = "set", fields.id
     else:
-        body = {k: v for k, v in existing.raw.items() if k != "_id"} | change
-        client.update_resource(fields.api, existing.id, body)
-        item = existing
-        staged = {k: v for k, v in change.items() if existing.raw.get(k) != v}
-    read = client.get_resource(fields.api, item.id)
+        existing = next((r for r in client.list_resources(fields.api) if r.name == key), None)
+        if existing is None:
+            item = client.create_resource(fields.api, _nested({**dict(fields.defaults), **typed}))
+            staged = dict(typed)
+        else:
+            body = {k: v for k, v in existing.raw.items() if k != "_id"}
+            client.update_resource(fields.api, existing.id, merge_change(body, _nested(typed)))
+            item = existing
+            staged = {k: v for k, v in typed.items() if _get(existing.raw, k) != v}
+        read = client.get_resource(fields.api, item.id).raw
+        verb, what = ("created" if existing is None else "updated"), f"{fields.id} {key!r}"
     wrong = [
-        f"{name} is {_as_text(read.raw.get(name))!r}, not {value!r}"
+        f"{name} is {_as_text(_get(read, name))!r}, not {value!r}"
         for name, value in change.items()
-        if _as_text(read.raw.get(name)) != value
+        if _as_text(_get(read, name)) != value
     ]
     if wrong:
         raise CheckFailed(
-            f"after saving, {fields.id} {key!r} reads back from draft {draft} with "
-            + "; ".join(wrong)
+            f"after saving, {what} reads back from draft {draft} with " + "; ".join(wrong)
         )
     if staged:
-        state.staged = {**state.staged, fields.id: {**state.staged.get(fields.id, {}), **staged}}
-        state.undeployed = {**state.undeployed, fields.id: staged}
+        nested = _nested(staged)
+        state.staged = merge_change(state.staged, {fields.id: nested})
+        state.undeployed = merge_change(state.undeployed, {fields.id: nested})
     state.after_deploy.append(_read_back(fields, dict(change)))
     shown = ", ".join(f"{name} = {value!r}" for name, value in sorted(change.items()))
-    verb = "created" if existing is None else "updated"
-    return f"{fields.id} {key!r} {verb} in draft {draft}, read back from the draft: {shown}"
+    return f"{what} {verb} in draft {draft}, read back from the draft: {shown}"
 
 
 def _read_back(
@@ -106,10 +147,10 @@ def _read_back(
 
     def read(state: ScenarioState) -> None:
         deployment = state.deployment.id if state.deployment else "?"
-        item = _deployed_item(state, fields, change[fields.key])
+        item = _deployed_item(state, fields, change.get(fields.key, ""))
         evidence = f"deployed {fields.deployed} (GET .../pull) read after deployment {deployment}"
         for name, expected in change.items():
-            found = "(no such item)" if item is None else _as_text(item.get(name))
+            found = "(no such item)" if item is None else _as_text(_get(item, name))
             state.form_checks.append(FormCheck(f"{fields.id}.{name}", expected, found, evidence))
 
     return read
@@ -118,8 +159,11 @@ def _read_back(
 def _deployed_item(
     state: ScenarioState, fields: ResourceFields, key: str
 ) -> Mapping[str, Any] | None:
-    """The deployed record of this resource named ``key`` (GET .../pull), or None."""
-    section = state.client.pull_config().get(fields.deployed, [])
+    """The deployed record of this resource named ``key`` (GET .../pull), or None; for a
+    singleton, its deployed settings."""
+    section = state.client.pull_config().get(fields.deployed)
+    if _singleton(fields):
+        return section if isinstance(section, Mapping) else None
     return next(
         (
             record
@@ -147,18 +191,18 @@ def observe(state: ScenarioState, args: Mapping[str, str]) -> str:
     change = pending(state, fields.id)
     deployed = state.deployment is not None and fields.id not in state.undeployed
     ours = {name: value for name, value in change.items() if value in literals}
-    if not deployed or not ours or fields.key not in change:
+    if not deployed or not ours or not (_singleton(fields) or fields.key in change):
         raise NothingToVerify(
             f"the page names {', '.join(map(repr, literals))}, which no step of this scenario "
             f"entered for {fields.id} and deployed: nothing to compare it with"
         )
     deployment = state.deployment.id if state.deployment else "?"
-    key = change[fields.key]
+    key = change.get(fields.key, fields.id)
     item = _deployed_item(state, fields, key) or {}
     wrong = [
-        f"{name} is {_as_text(item.get(name))!r}, not {value!r}"
+        f"{name} is {_as_text(_get(item, name))!r}, not {value!r}"
         for name, value in ours.items()
-        if _as_text(item.get(name)) != value
+        if _as_text(_get(item, name)) != value
     ]
     if wrong:
         raise CheckFailed(

@@ -22,6 +22,7 @@ from harness.catalog import (
     StepEntry,
     bind_step,
 )
+from harness.catalog.generic import FIELDS_FILE
 from harness.plugin.cassettes import divergence
 from harness.plugin.code_steps import run_code_step
 from harness.plugin.features import doc_location
@@ -303,6 +304,7 @@ class ScenarioRun:
             )
             return
         entry = binding.entry
+        self._note_open_form(entry, ref)
         changes_app = bool(entry.operation) and OPERATIONS[entry.operation].changes_app
         if self.blocked and (changes_app or self.stopped):
             self.stopped = True
@@ -335,6 +337,15 @@ class ScenarioRun:
                 ref, StepStatus.UI_ONLY, started, catalog_entry=entry.id, reason=why.strip()
             )
             return
+        unsent = self._unsent_input() if OPERATIONS[entry.operation].needs_staged else None
+        if unsent is not None and not self.state.undeployed and not self.state.draft_id:
+            reason = (
+                f"nothing staged to review or deploy: the change the page makes at line "
+                f"{unsent.line} ({unsent.text[:60]!r}) is {unsent.status.value}, so docharness "
+                "sent nothing for it; the deploy cannot be checked without that change"
+            )
+            self._record(ref, StepStatus.UI_ONLY, started, catalog_entry=entry.id, reason=reason)
+            return
         try:
             message, error, calls = self._run(entry.operation, dict(entry.args))
         except NothingToVerify as nothing:
@@ -351,6 +362,32 @@ class ScenarioRun:
         elif self.staged_at is None:
             self.staged_at = len(self.results) - 1
         self._settle_form_checks()
+
+    def _note_open_form(self, entry: StepEntry, ref: StepRef) -> None:
+        """A generic form, create or update step shows its resource's form; a later Save
+        saves that form (harness/plugin/resource_ops.py compares)."""
+        resource = dict(entry.args).get("resource", "")
+        opens = entry.id.endswith(("-create", "-update")) or entry.result is Result.UI_ONLY
+        if entry.id.startswith("generic-") and resource and opens:
+            self.state.open_form = (resource, ref.doc_line)
+
+    def _unsent_input(self) -> StepResult | None:
+        """The last earlier step that may change the app but that docharness did not send:
+        unbound, or ui-only input of the resource model (a form field, save or create whose
+        values the page leaves out or docharness does not map). Navigation and catalog
+        entries that only open a modal are not such steps."""
+        return next(
+            (
+                step
+                for step in reversed(self.results)
+                if step.status is StepStatus.UNBOUND
+                or (
+                    step.status is StepStatus.UI_ONLY
+                    and step.catalog_entry.startswith(("generic-", FIELDS_FILE))
+                )
+            ),
+            None,
+        )
 
     def finish(self) -> None:
         """After the last step: a change this scenario staged and never deployed fails.
