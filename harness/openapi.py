@@ -2,11 +2,21 @@
 
 The emulator validates its answers against it and the commands library matches
 documented requests to its operations; both read the same YAML the same way.
+
+Parsing the YAML takes a few tenths of a second, paid by every run that starts the
+emulator and every extraction that lints a curl command. So a spec may have a parsed
+copy beside it (``admin-v3.json`` for ``admin-v3.yaml``: the document as JSON, with the
+SHA-256 of the YAML it came from); it is used only while that digest matches, so an
+edited YAML is read as YAML until ``python -m harness.openapi SPEC.yaml`` writes the
+copy again.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +30,15 @@ class SpecError(Exception):
 @functools.lru_cache(maxsize=4)
 def read_spec_document(source: Path) -> dict[str, Any]:
     """The parsed spec at ``source``; callers must not change it (it is shared)."""
+    try:
+        data = source.read_bytes()
+    except OSError as error:
+        raise SpecError(f"{source}: cannot read the OpenAPI spec: {error.strerror}") from None
+    copied = _parsed_copy(source, data)
+    return copied if copied is not None else _parse(source)
+
+
+def _parse(source: Path) -> dict[str, Any]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         with source.open(encoding="utf-8") as handle:
@@ -39,6 +58,33 @@ def read_spec_document(source: Path) -> dict[str, Any]:
                 # YAML reads `200:` as a number; OpenAPI status keys are strings ("4XX" too).
                 operation["responses"] = {str(k): v for k, v in operation["responses"].items()}
     return document
+
+
+def parsed_copy_path(source: Path) -> Path:
+    return source.with_suffix(".json")
+
+
+def _parsed_copy(source: Path, data: bytes) -> dict[str, Any] | None:
+    """The document from the parsed copy beside ``source``, if it was made from these bytes."""
+    try:
+        copy = json.loads(parsed_copy_path(source).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(copy, dict) or copy.get("sha256") != hashlib.sha256(data).hexdigest():
+        return None
+    document = copy.get("document")
+    return document if isinstance(document, dict) else None
+
+
+def write_parsed_copy(source: Path) -> Path:
+    """Write the parsed copy of the YAML spec at ``source`` (read as YAML); its path."""
+    data = source.read_bytes()
+    copy = {"sha256": hashlib.sha256(data).hexdigest(), "document": _parse(source)}
+    target = parsed_copy_path(source)
+    partial = target.with_name(target.name + ".partial")
+    partial.write_text(json.dumps(copy, separators=(",", ":")) + "\n", encoding="utf-8")
+    partial.replace(target)
+    return target
 
 
 def admin_spec_path() -> Path:
@@ -64,3 +110,11 @@ def exchange_problems(
     return validate_interaction(
         spec, method, path, status, request_body, response_body, "application/json"
     )
+
+
+if __name__ == "__main__":  # python -m harness.openapi SPEC.yaml...: write the parsed copies
+    for name in sys.argv[1:]:
+        try:
+            print(write_parsed_copy(Path(name)))
+        except (OSError, SpecError) as error:
+            sys.exit(f"{name}: {error}")

@@ -217,7 +217,9 @@ def _pytest_args(options: RunOptions, paths: list[str], results_path: Path) -> l
     # Only the plugins a run needs, whatever else the environment has installed, and no
     # assertion rewriting (features hold no asserts): start-up is most of a short run.
     args += ["--disable-plugin-autoload", "-p", "pytest_bdd.plugin", "-p", "harness.plugin"]
-    args += ["--assert=plain"]
+    # pytest's unraisable-exception plugin runs two full garbage collections at exit,
+    # over a heap that holds the spec and the emulator: a few tenths of a second.
+    args += ["--assert=plain", "-p", "no:unraisableexception"]
     args += [f"--docharness-results={results_path}", f"--deploy-timeout={options.deploy_timeout}"]
     args.append("--docharness-no-reports")  # written below, with errors reported our way
     if options.mode != "replay" and not options.api_url:

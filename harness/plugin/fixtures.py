@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from harness.adminapi import AdminClient, ConfigurationError, Credentials, RetryPolicy, Target
+from harness.adminapi.session import tls_context
 from harness.catalog import Bound, bind
 from harness.config import is_loopback
 from harness.emulator import (
@@ -60,7 +61,7 @@ def _client(settings: RunSettings, run: list[ScenarioRun]) -> AdminClient:
 def _reset_emulator(api_url: str) -> None:
     origin = api_url.split("/api/admin/", 1)[0]
     try:
-        response = httpx.post(f"{origin}/__emulator/reset", timeout=10)
+        response = httpx.post(f"{origin}/__emulator/reset", timeout=10, verify=tls_context())
     except httpx.HTTPError as error:
         raise SetupRefused(f"cannot reset the emulator at {origin}: {error}") from None
     if response.status_code >= 300:
