@@ -89,7 +89,7 @@ def test_finding_an_item_in_a_list_is_ui_only_with_the_rules_reason() -> None:
 
 
 def test_a_copy_button_is_ui_only_with_the_rules_reason() -> None:
-    text = 'To copy the App ID, click the "copy" button next to it on the app dashboard.'
+    text = 'To copy the App ID, click the "copy" button next to it.'
     binding = bind_step(load_catalog(), text, "action")
     assert isinstance(binding, ByRule) and binding.status == "ui-only"
     assert "clipboard" in binding.reason
@@ -231,3 +231,11 @@ def test_the_cluster_dropdown_alone_finds_the_linked_cluster() -> None:
 def test_the_service_rule_buttons_name_rules() -> None:
     found = classify(StepFacts.from_sentence('Click "New Rule".', "action"))
     assert (found.kind, found.resource) == ("create", "rules")
+
+
+def test_a_condition_before_the_action_names_neither_kind_nor_resource() -> None:
+    text = 'If Development Mode is off, press the "Review Draft & Deploy" button.'
+    facts = StepFacts.from_sentence(text, "action", ["@page:triggers/disable"])
+    assert (classify(facts).kind, classify(facts).resource) == ("deploy", "triggers")
+    condition = '  "(?:^|(?<=[.!?]\\\\s))(?-i:If|When|Once|After|While) [^,.]+,\\\\s*",\n'
+    assert classify(facts, parse_rules(*_without(1, condition))).resource == "sync"

@@ -601,6 +601,12 @@ def _asking(rules: Rules, text: str) -> str:
     return " ".join(text.split())
 
 
+def _request_plain(rules: Rules, facts: StepFacts) -> str:
+    """The plain sentence of the step's request; the whole step's when it only states."""
+    asking = _asking(rules, facts.text)
+    return Sentence.parse(asking).plain if asking else _plain(facts)
+
+
 def _kind(rules: Rules, facts: StepFacts, code: _Code) -> tuple[str, Evidence] | None:
     """The first kind rule the step's request matches, then the whole step's, its purpose's,
     its title's."""
@@ -727,7 +733,7 @@ def _resource(rules: Rules, facts: StepFacts, code: _Code) -> tuple[str, Evidenc
     sources: list[tuple[str, list[tuple[Resource, str]]]] = [
         ("labels", _resource_from_labels(rules, facts.labels)),
         ("code", _resource_from_code(rules, code)),
-        ("sentence", _resource_from_text(rules, _strip_products(_plain(facts)))),
+        ("sentence", _resource_from_text(rules, _strip_products(_request_plain(rules, facts)))),
         ("literals", _resource_from_files(rules, facts.literals)),
         ("title", _resource_from_text(rules, _strip_products(facts.title))),
         *(
