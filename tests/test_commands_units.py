@@ -25,6 +25,7 @@ from harness.commands import (
     translate,
 )
 from harness.commands import codes as c
+from harness.commands.jsonedit import named_in_prose
 from harness.commands.match import match_request
 from harness.commands.shell import split_commands
 from harness.commands.spec import SpecIndex, load_spec_index
@@ -388,7 +389,27 @@ def test_apply_to_pull_puts_each_file_where_push_takes_it() -> None:
     assert apply_to_pull(pulled, "realm_config.json", {"environment": "qa"})["environment"] == "qa"
     assert locate("environments/production.json") == ("environments", "values", "production")
     with pytest.raises(EditError, match=r"config_files\.toml"):
-        apply_to_pull(pulled, "functions/config.json", {})
+        apply_to_pull(pulled, "auth/providers.json", {})
+
+
+def test_a_list_file_takes_the_item_its_json_names() -> None:
+    pulled = {"functions": [{"name": "a", "private": False}, {"name": "b", "private": False}]}
+    edited = apply_to_pull(pulled, "functions/config.json", {"name": "b", "private": True})
+    assert edited["functions"] == [
+        {"name": "a", "private": False},
+        {"name": "b", "private": True},
+    ]
+    added = apply_to_pull(pulled, "functions/config.json", {"name": "c"})
+    assert added["functions"][-1] == {"name": "c"}
+    with pytest.raises(EditError, match="must name its item by 'name'"):
+        apply_to_pull(pulled, "functions/config.json", {"private": True})
+
+
+def test_a_file_the_prose_means_is_named_by_the_json() -> None:
+    text = "add a field to the top level of the Trigger  JSON definition:"
+    assert named_in_prose(text, {"name": "steve", "disabled": True}) == "triggers/steve.json"
+    assert named_in_prose(text, {"disabled": True}) is None
+    assert named_in_prose("open the file", {"name": "steve"}) is None
 
 
 @pytest.mark.parametrize("name", ["../secrets.json", "a/../../b.json", "sync/config.yaml", ""])

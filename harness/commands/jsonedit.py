@@ -152,35 +152,109 @@ def apply_edit(tree: Mapping[str, Any], name: str, edit: Any) -> dict[str, Any]:
 class _FileEntry:
     pattern: re.Pattern[str]
     at: tuple[str | dict[str, str], ...]
+    item: str = ""  # a list file: the edit is one item, picked by its own field of this name
+    new_needs: tuple[str, ...] = ()  # fields a new item must have, kept in other files
+
+
+@dataclass(frozen=True)
+class _ProseName:
+    says: tuple[str, ...]
+    file: str
+
+
+@functools.cache
+def _config_files() -> dict[str, Any]:
+    text = resources.files(__package__).joinpath("config_files.toml").read_text("utf-8")
+    return tomllib.loads(text)
 
 
 @functools.cache
 def _file_entries() -> tuple[_FileEntry, ...]:
-    text = resources.files(__package__).joinpath("config_files.toml").read_text("utf-8")
     entries = []
-    for entry in tomllib.loads(text)["file"]:
+    for entry in _config_files()["file"]:
         parts = re.split(r"(\{\w+\})", entry["pattern"])
         regex = "".join(
             f"(?P<{p[1:-1]}>[^/]+)" if p.startswith("{") else re.escape(p) for p in parts
         )
-        entries.append(_FileEntry(re.compile(regex), tuple(entry["at"])))
+        entries.append(
+            _FileEntry(
+                re.compile(regex),
+                tuple(entry["at"]),
+                entry.get("item", ""),
+                tuple(entry.get("new_needs", ())),
+            )
+        )
     return tuple(entries)
 
 
-def locate(name: str) -> tuple[str | dict[str, str], ...] | None:
-    """Where config file ``name`` sits in the pull document (see ``config_files.toml``)."""
+def locate(name: str, edit: Any = None) -> tuple[str | dict[str, str], ...] | None:
+    """Where config file ``name`` sits in the pull document (see ``config_files.toml``).
+
+    For a list file (``functions/config.json``) the item is the one ``edit`` names by
+    its own field; without ``edit``, the list itself.
+    """
     file = config_file(name)
     for entry in _file_entries():
         match = entry.pattern.fullmatch(file)
         if match:
             parts = match.groupdict()
-            return tuple(
+            steps = tuple(
                 step.format_map(parts)
                 if isinstance(step, str)
                 else {key: value.format_map(parts) for key, value in step.items()}
                 for step in entry.at
             )
+            if entry.item and edit is not None:
+                key = edit.get(entry.item) if isinstance(edit, Mapping) else None
+                if not isinstance(key, str) or not key:
+                    raise EditError(
+                        f"{file} holds a list: the JSON must name its item by"
+                        f" {entry.item!r} to be added or changed"
+                    )
+                steps += ({entry.item: key},)
+            return steps
     return None
+
+
+def new_item_lacks(pulled: Mapping[str, Any], name: str, edit: Any) -> tuple[str, ...]:
+    """The fields an item new to a list file needs and ``edit`` does not give (a function's
+    ``source`` lives in its own .js file); empty when the item exists or needs nothing."""
+    file = config_file(name)
+    entry = next((e for e in _file_entries() if e.pattern.fullmatch(file)), None)
+    if entry is None or not entry.new_needs or not isinstance(edit, Mapping):
+        return ()
+    steps = locate(name, edit) or ()
+    node: Any = pulled
+    for step in steps:
+        if isinstance(step, str):
+            node = node.get(step) if isinstance(node, Mapping) else None
+        else:
+            items = node if isinstance(node, list) else []
+            node = next((i for i in items if all(_get(i, k) == v for k, v in step.items())), None)
+    if node is not None:
+        return ()
+    return tuple(field for field in entry.new_needs if field not in edit)
+
+
+def named_in_prose(text: str, edit: Any) -> str | None:
+    """The config file a step's prose means without naming it ("the trigger json
+    definition"), with the JSON's own fields filled in (``config_files.toml`` [[prose]])."""
+    folded = " ".join(text.casefold().split())
+    for entry in _prose_names():
+        if any(phrase in folded for phrase in entry.says) and isinstance(edit, Mapping):
+            try:
+                return entry.file.format_map({k: v for k, v in edit.items() if isinstance(v, str)})
+            except KeyError:
+                continue  # the JSON lacks the field the file is named by
+    return None
+
+
+@functools.cache
+def _prose_names() -> tuple[_ProseName, ...]:
+    return tuple(
+        _ProseName(tuple(" ".join(p.casefold().split()) for p in entry["says"]), entry["file"])
+        for entry in _config_files().get("prose", ())
+    )
 
 
 def apply_to_pull(pulled: Mapping[str, Any], name: str, edit: Any) -> dict[str, Any]:
@@ -188,7 +262,7 @@ def apply_to_pull(pulled: Mapping[str, Any], name: str, edit: Any) -> dict[str, 
 
     ``pulled`` is what GET .../pull answered; the result is what to PATCH to .../push.
     """
-    steps = locate(name)
+    steps = locate(name, edit)
     if steps is None:
         raise EditError(
             f"{name!r} has no place in the pulled configuration that docharness knows"

@@ -45,7 +45,13 @@ from harness.commands import (
     parse_json_block,
     resolve,
 )
-from harness.commands.jsonedit import EditError, apply_to_pull, locate
+from harness.commands.jsonedit import (
+    EditError,
+    apply_to_pull,
+    locate,
+    named_in_prose,
+    new_item_lacks,
+)
 from harness.commands.lint import JSON_LANGUAGES, SHELL_LANGUAGES
 from harness.commands.placeholders import (
     Placeholder,
@@ -729,7 +735,7 @@ class _Runner:
         wrong: list[str] = []
         for edit in self.code.edits:
             step = results[edit.index]
-            node = _place(deployed, edit.file)
+            node = _place(deployed, edit.file, edit.value)
             found = output_mismatches(json.dumps(edit.value), node)
             where = f"{step.path}:{step.line}"
             if found:
@@ -778,9 +784,25 @@ class _Runner:
         texts = _paragraphs(str(self.run.info.feature_file), self.ref.feature_line)
         file = _config_file([f"`{caption}`", *texts] if caption.endswith(".json") else texts)
         if file is None:
+            file = named_in_prose("\n".join(texts), parsed.value)
+            if file is not None and _place(self.code.pulled, file, parsed.value) is None:
+                return StepStatus.UNBOUND, (
+                    f"the step edits the reader's {file}, and the app has none: the page"
+                    " shows an example of the reader's own"
+                )
+        if file is None:
             return StepStatus.UNBOUND, (
                 "the step shows JSON but names no config file it goes into (such as"
                 " `sync/config.json`)"
+            )
+        try:
+            lacks = new_item_lacks(self.code.pulled, file, parsed.value)
+        except EditError as error:  # a fragment of a list file's item: which item, unsaid
+            return StepStatus.UNBOUND, str(error)
+        if lacks:
+            return StepStatus.UNBOUND, (
+                f"the step adds a new item to {file} without {', '.join(lacks)}, which the app"
+                " directory keeps in another file the page does not show"
             )
         try:
             self.code.pulled = apply_to_pull(self.code.pulled, file, parsed.value)
@@ -863,10 +885,11 @@ def _placed(name: str) -> bool:
         return False
 
 
-def _place(document: Mapping[str, Any], file: str) -> Any:
-    """The part of a pull document that config file ``file`` is (None when absent)."""
+def _place(document: Mapping[str, Any], file: str, edit: Any) -> Any:
+    """The part of a pull document that config file ``file`` is (None when absent); the
+    item ``edit`` names, in a file that holds a list."""
     node: Any = document
-    for step in locate(file) or ():
+    for step in locate(file, edit) or ():
         if isinstance(step, str):
             node = node.get(step) if isinstance(node, Mapping) else None
         else:

@@ -463,6 +463,10 @@ CLI_EXPECTED = {
     45: "verified",  # users list
     53: "unbound",  # the CLI would prompt for what the page leaves out
     61: "unbound",  # function run: the emulator has no JavaScript runtime (no route)
+    74: "verified",  # realm-cli pull
+    82: "unbound",  # functions/config.json, named by the prose: a new function lacks its source
+    94: "unbound",  # the trigger json definition: the app has no trigger by the page's name
+    107: "verified",  # realm-cli push
 }
 
 
@@ -491,6 +495,8 @@ def test_other_cli_commands_run_as_their_requests(cli_project: Project, mode: st
     assert "no run value for <User's Email Address>, --password" in steps[53]["reason"]
     assert "execute_function" in steps[61]["reason"] and "does not serve" in steps[61]["reason"]
     assert [c["method"] for c in steps[20]["calls"]][-2:] == ["POST", "GET"]
+    assert "new item to functions/config.json without source" in steps[82]["reason"]
+    assert "the reader's triggers/docharnessNoSuchTrigger.json" in steps[94]["reason"]
 
 
 def test_the_cli_recording_keeps_no_password(cli_recorded: Project) -> None:
@@ -523,7 +529,7 @@ def test_an_edited_cli_command_fails_or_is_unbound_at_its_line(
 
 
 def _edit_cli_answer(project: Project, method: str, suffix: str, change: Any) -> None:
-    path = next((project.root / "cassettes/cli-commands").glob("*.yaml"))
+    path = project.root / "cassettes/cli-commands/manage-users-and-secrets-with-the-cli.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     found = [
         i
