@@ -67,7 +67,8 @@ def test_suggest_groups_unbound_steps_into_entries_for_the_project_catalog(proje
     assert out.startswith("# Entries to paste into my-catalog.toml")
     assert "Paste the entries into my-catalog.toml." in err
     assert (
-        "4 steps: 0 bound by catalog entries, 1 external and 1 ui-only by the resource "
+        "4 steps: 0 bound by catalog entries, 0 run by their code, 1 external and 1 ui-only "
+        "by the resource "
         "model's rules, 2 unbound (1 that no rule explains)"
     ) in err
     # navigation and the Facebook console are explained by rules: no entry for them
@@ -88,6 +89,44 @@ def test_suggest_groups_unbound_steps_into_entries_for_the_project_catalog(proje
     assert code == 1
     assert "4 steps: 1 bound by catalog entries" in err and "1 unbound" in err
     assert "source/triggers.txt:14" not in out
+
+
+CODE_PAGE = """\
+=====
+Build
+=====
+
+Build It
+--------
+
+1. Pull the app:
+
+   .. code-block:: shell
+
+      realm-cli pull --remote myapp
+
+#. Add the following code to your app:
+
+   .. code-block:: swift
+
+      let app = App(id: "myapp")
+"""
+
+
+def test_suggest_counts_code_steps_apart_and_never_calls_an_unbound_step_external(
+    project: Path,
+) -> None:
+    """The advice says what the run says: a CLI step runs by its code, and a step the run
+    leaves unbound is not "external" because its code block (which the run does not read
+    for binding) is client code."""
+    (project / "docs" / "source" / "triggers.txt").unlink()
+    (project / "docs" / "source" / "build.txt").write_text(CODE_PAGE, encoding="utf-8")
+    code, out, err = run("--suggest", "--no-cache")
+    assert code == 1
+    assert "2 steps: 0 bound by catalog entries, 1 run by their code," in err
+    assert "1 unbound" in err
+    assert "source/build.txt:14: Add the following code to your app:" in out
+    assert "no entry needed" not in out and "external" not in out
 
 
 def test_without_a_project_catalog_the_advice_says_how_to_start_one(project: Path) -> None:

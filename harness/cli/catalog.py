@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from harness.catalog import Catalog
     from harness.catalog.classify import Classification, StepFacts
     from harness.procedures import Extraction
+    from harness.procedures.model import Step
 
 DEFAULT_PROJECT_CATALOG = "docharness-catalog.toml"
 
@@ -90,6 +91,7 @@ class Binding:
 
     total: int = 0
     by_entry: int = 0
+    by_code: int = 0  # curl/CLI steps (and JSON edits after a pull): run by their code
     by_rule: Counter[str] = field(default_factory=Counter)  # "external" / "ui-only" -> steps
     unbound: list[tuple[str, StepFacts, Classification]] = field(default_factory=list)
 
@@ -97,9 +99,13 @@ class Binding:
 def bind_project(extraction: Extraction, catalog: Catalog) -> Binding:
     """Bind every step as the runner does (its sentence and its scenario's tags).
 
-    A step no catalog entry and no resource-model rule binds is unbound; it is
+    A step whose code the run executes (a curl or realm-cli command, a JSON edit
+    after a pull) is counted apart: its code decides it, not a catalog entry. A
+    step no catalog entry and no resource-model rule binds is unbound, with the
+    classification the run made of it; only when that explains nothing is it
     classified again from everything the page says (code, titles, sections), so
-    that its suggested entry names the right kind and resource.
+    that its suggested entry names a kind and resource. That second reading never
+    makes it external: the run reports it unbound, and so does the advice.
     """
     from harness.catalog import Bound, ByRule, bind_step
     from harness.catalog.classify import StepFacts, classify
@@ -112,8 +118,13 @@ def bind_project(extraction: Extraction, catalog: Catalog) -> Binding:
             tags.update(f"label:{label}" for label in procedure.labels)
             if procedure.tab:
                 tags.add(f"tab:{slug(procedure.tab) or 'tab'}")
+            pulled = False
             for step in procedure.steps:
                 found.total += 1
+                by_code, pulled = _runs_by_code(step, pulled)
+                if by_code:
+                    found.by_code += 1
+                    continue
                 sentence = step_sentence(step)
                 binding = bind_step(catalog, sentence, step.kind.value, frozenset(tags))
                 if isinstance(binding, Bound):
@@ -121,9 +132,34 @@ def bind_project(extraction: Extraction, catalog: Catalog) -> Binding:
                 elif isinstance(binding, ByRule):
                     found.by_rule[binding.status] += 1
                 else:
+                    run = classify(StepFacts.from_sentence(sentence, step.kind.value, tags))
                     facts = StepFacts.from_step(step, procedure, document.page)
-                    found.unbound.append((str(step.location), facts, classify(facts)))
+                    richer = classify(facts)
+                    usable = richer.classified and not richer.external
+                    chosen = richer if not run.classified and usable else run
+                    found.unbound.append((str(step.location), facts, chosen))
     return found
+
+
+def _runs_by_code(step: Step, pulled: bool) -> tuple[bool, bool]:
+    """(whether the run executes the step's code, whether the procedure has pulled the app).
+
+    The same test as harness/plugin/code_steps.py: a shell block holding a curl or
+    realm-cli command, or a JSON block once an earlier step pulled the app.
+    """
+    from harness.commands import parse_cli, parse_curls
+    from harness.commands.lint import JSON_LANGUAGES, SHELL_LANGUAGES
+
+    runs = False
+    for block in step.code:
+        language = block.language.casefold()
+        if language in SHELL_LANGUAGES | {"", "text", "none"}:
+            plans = parse_cli(block.text)
+            runs = runs or bool(plans or parse_curls(block.text))
+            pulled = pulled or any(plan.command in ("pull", "export") for plan in plans)
+        elif language in JSON_LANGUAGES and pulled:
+            runs = True
+    return runs, pulled
 
 
 @click.command()
@@ -169,6 +205,7 @@ def catalog(
     target, advice = catalog_advice(config)
     summary = (
         f"{found.total} steps: {found.by_entry} bound by catalog entries, "
+        f"{found.by_code} run by their code, "
         f"{found.by_rule['external']} external and {found.by_rule['ui-only']} ui-only by the "
         f"resource model's rules, {len(found.unbound)} unbound"
     )
