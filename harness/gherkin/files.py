@@ -11,10 +11,13 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from harness.fileio import read_regular, write_atomic
 from harness.gherkin.render import GENERATED_MARK, render_document
-from harness.procedures import Extraction
+
+if TYPE_CHECKING:  # the plugin reads the feature format without loading the extractor
+    from harness.procedures import Extraction
 
 _MARK = GENERATED_MARK.encode("utf-8")
 
