@@ -146,6 +146,13 @@ EDITS = [
         "DH305 GET /groups/{GROUP_ID}/apps/{APP_ID}/servics/{MongoDB_Service_ID}/config is no",
     ),
     Edit(
+        "a curl body's JSON field",
+        _replace('-d \'{"readPreference": "nearest"}\'', '-d \'{"readPreferenc": "nearest"}\''),
+        75,
+        "failed",
+        "/config",  # replay: the recording has another body; live: the API refuses it
+    ),
+    Edit(
         "-h for -H",
         _replace(
             "-X GET \\\n           -H 'Authorization", "-X GET \\\n           -h 'Authorization"
