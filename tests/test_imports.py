@@ -30,8 +30,8 @@ print("LOADED=" + json.dumps(heavy))
 """
 
 
-def _loaded_by(args: list[str], cwd: Path) -> list[str]:
-    probe = _PROBE.replace("HEAVY", repr(json.dumps(HEAVY)))
+def _loaded_by(args: list[str], cwd: Path, heavy: tuple[str, ...] = HEAVY) -> list[str]:
+    probe = _PROBE.replace("HEAVY", repr(json.dumps(heavy)))
     done = subprocess.run(
         [sys.executable, "-c", probe, *args],
         cwd=cwd,
@@ -132,3 +132,17 @@ def test_the_emulator_serves_without_loading_the_spec_validator() -> None:
     lines = done.stdout.split()
     assert lines[lines.index("STATUS") + 2] == "False", done.stdout
     assert lines[lines.index("AFTER") + 1] == "True", done.stdout  # the probe can tell
+
+
+def test_a_run_on_current_features_never_imports_docutils(tmp_path: Path, repo_root: Path) -> None:
+    """The freshness check replays the manifest `extract` left: no page is parsed again."""
+    for name in ("docs", "features", "cassettes"):
+        shutil.copytree(repo_root / name, tmp_path / name)
+    shutil.copy(repo_root / "pyproject.toml", tmp_path / "pyproject.toml")
+    extract = [sys.executable, "-m", "harness", "extract"]
+    done = subprocess.run(extract, cwd=tmp_path, capture_output=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    args = ["run", "--replay", "-q", "--results", str(tmp_path / "r/results.json")]
+    assert _loaded_by(args, tmp_path, ("docutils", "multiprocessing")) == []
+    (tmp_path / ".docharness-cache").rename(tmp_path / "elsewhere")  # the probe can tell
+    assert _loaded_by(args, tmp_path, ("docutils",)) == ["docutils"]
