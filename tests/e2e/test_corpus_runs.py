@@ -1,14 +1,11 @@
-"""The development corpora run as projects: a recording and its replay agree step by step.
+"""The development corpora run as projects: record, replay and live agree step by step.
 
 Each corpus of ``../shared/corpus`` is copied into a temporary folder and run there
 as a user runs it: ``docharness extract``, ``run --record`` against the local emulator,
-then ``run`` (replay) from those cassettes. Totals move as the resource model grows, so
-nothing here asserts them: what must hold is that every step's status is the same in
-both modes, that replay touches no network, and that the recordings hold no credentials.
-
-A live run is the recording's run without writing cassettes; comparing it too would make
-this file take 40% longer in CI (about 80 s instead of 55 s on an idle 2-CPU machine), so
-``python benchmarks/corpus_run.py --check`` compares all three modes and prints the figures.
+``run`` (replay) from those cassettes, and ``run --live``. Totals move as the resource
+model grows, so nothing here asserts them: what must hold is that every step's status is
+the same in all three modes, that replay touches no network, and that the recordings
+hold no credentials. ``python benchmarks/corpus_run.py`` prints the figures.
 """
 
 from __future__ import annotations
@@ -26,11 +23,11 @@ from harness.results import RunResult, StepStatus, load
 pytestmark = pytest.mark.corpus
 
 CORPORA = ("app-services", "realm-2021")
-MODES = ("record", "replay")
+MODES = ("record", "replay", "live")
 
 # Loaded by every Python process the run starts (PYTHONPATH), before docharness: it notes
 # each connection to an internet address and each name lookup, and refuses them when told.
-# The same guard sees the recording's requests to the emulator, so it is shown to see them.
+# The same guard sees the recording's and the live run's requests, so it is shown to see them.
 NETWORK_GUARD = """
 import json, os, socket
 
@@ -67,7 +64,7 @@ socket.socket.connect_ex = _guarded(socket.socket.connect_ex, "connect_ex")
 
 @dataclass(frozen=True)
 class CorpusRuns:
-    """One corpus recorded and replayed, in one temporary project."""
+    """One corpus run in the three modes, in one temporary project."""
 
     project: Project
     results: dict[str, RunResult]
@@ -120,7 +117,7 @@ def _statuses(result: RunResult) -> dict[tuple[str, str, int], tuple[str, StepSt
     return found
 
 
-def test_every_step_has_the_same_status_in_record_and_replay(corpus_runs: CorpusRuns) -> None:
+def test_every_step_has_the_same_status_in_record_replay_and_live(corpus_runs: CorpusRuns) -> None:
     runs = {mode: _statuses(result) for mode, result in corpus_runs.results.items()}
     recorded = runs["record"]
     assert len(recorded) > 100  # the whole corpus ran, not a handful of scenarios
@@ -141,9 +138,10 @@ def test_every_step_has_the_same_status_in_record_and_replay(corpus_runs: Corpus
 def test_replay_touches_no_network(corpus_runs: CorpusRuns) -> None:
     assert corpus_runs.results["replay"].run.mode == "replay"
     assert corpus_runs.network["replay"] == []
-    # The guard sees a run's requests: the recording's, to the emulator on 127.0.0.1.
-    recorded = corpus_runs.network["record"]
-    assert any(kind == "connect" and "127.0.0.1" in address for kind, address in recorded)
+    # The guard sees a run's requests: the recording's and the live run's, to the emulator.
+    for mode in ("record", "live"):
+        seen = corpus_runs.network[mode]
+        assert any(kind == "connect" and "127.0.0.1" in address for kind, address in seen), mode
 
 
 def test_the_recordings_pass_the_audit(corpus_runs: CorpusRuns, shared_dir: Path) -> None:
