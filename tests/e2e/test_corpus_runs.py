@@ -11,6 +11,7 @@ hold no credentials. ``python benchmarks/corpus_run.py`` prints the figures.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,7 +92,8 @@ def corpus_runs(
     for mode in MODES:
         log = scratch / f"network-{mode}.jsonl"
         log.touch()
-        env = {"PYTHONPATH": str(guard), "DOCHARNESS_TEST_NETWORK_LOG": str(log)}
+        python_path = filter(None, [str(guard), os.environ.get("PYTHONPATH")])
+        env = {"PYTHONPATH": os.pathsep.join(python_path), "DOCHARNESS_TEST_NETWORK_LOG": str(log)}
         if mode == "replay":
             env["DOCHARNESS_TEST_NETWORK_REFUSE"] = "1"  # offline for real: any attempt fails
         extra = ["--record-failed"] if mode == "record" else []
