@@ -9,6 +9,7 @@ gives ui-only steps, never verified ones.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -318,9 +319,13 @@ def test_an_existing_item_is_updated_and_only_the_change_is_reviewed(emulator: E
     with _client(emulator) as client:
         client.create_resource("values", {"name": "greeting", "value": "hi", "private": False})
         run = _scenario(client)
-        assert _play(run) == ""
+        for ref in run.info.steps[:3]:
+            run.perform(ref)
         assert "updated in draft" in run.results[2].reason
         assert run.state.staged == {"values": {"value": "hello"}}  # the name was there before
+        for ref in run.info.steps[3:]:
+            run.perform(ref)
+        assert run.state.staged == {}  # deployed: a later review needs a change of its own
         deployed = client.pull_config()["values"]
     assert [(v["name"], v["value"]) for v in deployed] == [("greeting", "hello")]
 
@@ -530,3 +535,108 @@ def test_a_fields_file_toggle_without_its_field_is_refused_with_its_line() -> No
             '\n[resource.x]\napi = "x"\ndeployed = "x"\nsingleton = true\n'
             '[[resource.x.toggle]]\nlabels = ["On"]\non = true\noff = false\n',
         )
+
+
+# Delete: only an item this run made, read back gone
+
+SECRETS = frozenset({"page:values-and-secrets/define-and-manage-secrets"})
+DELETE_SECRET = (
+    'Find the value that you want to delete in the table, open its "Actions" menu, and '
+    'select "Delete Secret".',
+    "Confirm that you want to delete the secret.",
+)
+
+
+def _with_preconditions(run: ScenarioRun) -> ScenarioRun:
+    run.establish_preconditions(())
+    return run
+
+
+def test_a_delete_without_an_item_of_this_run_gets_a_precondition_that_makes_one(
+    emulator: Emulator,
+) -> None:
+    with _client(emulator) as client:
+        client.create_resource("secrets", {"name": "theirs", "value": "x"})
+        run = _with_preconditions(_scenario(client, DELETE_SECRET, SECRETS))
+        [made] = run.preconditions
+        assert made.status is StepStatus.VERIFIED and "made by this run" in made.text
+        name = made.text.split("'")[1]
+        assert name.startswith("docharness-")
+        assert _play(run) == ""
+        assert [s.name for s in client.list_resources("secrets")] == ["theirs"]  # never theirs
+    assert _statuses(run) == [StepStatus.VERIFIED] * 2
+    assert f"secrets {name!r} deleted; no longer listed" in run.results[0].reason
+    assert "stays deleted" in run.results[1].reason
+
+
+def test_a_delete_after_this_scenario_created_the_item_deletes_that_one(
+    emulator: Emulator,
+) -> None:
+    texts = (*STEPS, "Delete the value.", 'Click "Review & Deploy".', 'Click "Deploy".')
+    with _client(emulator) as client:
+        run = _with_preconditions(_scenario(client, texts))
+        assert run.preconditions == []  # the scenario makes its own item
+        assert _play(run) == ""
+        assert client.pull_config()["values"] == []
+    assert _statuses(run) == [StepStatus.VERIFIED] * 8
+    assert "values 'greeting' deleted in draft" in run.results[5].reason
+
+
+def test_a_drafted_delete_is_reviewed_and_gone_from_the_deployed_config(
+    emulator: Emulator,
+) -> None:
+    texts = ("Delete the value.", 'Click "Review & Deploy".', 'Click "Deploy".')
+    with _client(emulator) as client:
+        run = _with_preconditions(_scenario(client, texts))
+        assert _play(run) == ""
+        assert client.pull_config()["values"] == []
+    assert _statuses(run) == [StepStatus.VERIFIED] * 3
+
+
+def test_a_deployment_that_still_deploys_the_deleted_item_fails_the_deploy(
+    emulator: Emulator,
+) -> None:
+    texts = ("Delete the value.", 'Click "Review & Deploy".', 'Click "Deploy".')
+    name = f"docharness-{hashlib.sha256(b'v/v').hexdigest()[:8]}"  # named after the scenario
+    kept = f'"values":[{{"name":"{name}","value":"","private":false}}]'
+    with _client(emulator, Rewrite("GET", "/pull", '"values":[]', kept, answer=True)) as client:
+        failure = _play(_with_preconditions(_scenario(client, texts)))
+    assert failure.startswith('p.txt:13: Click "Deploy"')
+    assert f"still deploys values {name!r}, which this scenario deleted" in failure
+
+
+def test_a_review_that_does_not_show_the_deletion_fails(emulator: Emulator) -> None:
+    texts = ("Delete the value.", 'Click "Review & Deploy".', 'Click "Deploy".')
+    hidden = Rewrite("GET", "/diff", "\\n-", "\\n ", answer=True)  # no line removed
+    with _client(emulator, hidden) as client:
+        failure = _play(_with_preconditions(_scenario(client, texts)))
+    assert failure.startswith('p.txt:12: Click "Review & Deploy"')
+    assert "deleted)" in failure
+
+
+def test_a_delete_with_nothing_of_this_run_to_delete_is_ui_only(emulator: Emulator) -> None:
+    texts = ('Enter a unique "Value Name".', "Save the value.", "Delete the value.")
+    with _client(emulator) as client:
+        client.create_resource("values", {"name": "theirs", "value": "", "private": False})
+        run = _with_preconditions(_scenario(client, texts))
+        assert run.preconditions == []  # a save precedes it: no item is made for it
+        assert _play(run) == ""
+        assert [v.name for v in client.list_resources("values")] == ["theirs"]
+    assert run.results[2].status is StepStatus.UI_ONLY
+    assert "docharness deletes only what it made" in run.results[2].reason
+
+
+def test_a_delete_of_a_resource_without_a_key_stays_unbound() -> None:
+    schemas = frozenset({"page:schemas/enforce-a-schema"})
+    assert isinstance(bind_step(load_catalog(), "Delete the schema.", "action", schemas), Unbound)
+
+
+def test_a_product_that_still_lists_the_deleted_item_fails_the_delete(emulator: Emulator) -> None:
+    name = f"docharness-{hashlib.sha256(b'v/v').hexdigest()[:8]}"
+    # GET .../secrets: the precondition's check, the delete's lookup, then its read-back
+    listed = Rewrite("GET", "/secrets", "[]", f'[{{"_id":"1","name":"{name}"}}]', answer=True)
+    listed.after = 2
+    with _client(emulator, listed) as client:
+        failure = _play(_with_preconditions(_scenario(client, DELETE_SECRET, SECRETS)))
+    assert failure.startswith("p.txt:11: Find the value")
+    assert f"after deleting, secrets {name!r} is still listed" in failure

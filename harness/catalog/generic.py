@@ -28,6 +28,7 @@ OPERATION_OF_KIND = {
     "create": "resource_save",
     "update": "resource_save",
     "deploy": "resource_deploy",
+    "delete": "resource_delete",
 }
 
 
@@ -74,6 +75,13 @@ class ResourceFields:
     fields: tuple[Field, ...]
     toggles: tuple[Toggle, ...] = ()
     buttons: tuple[Button, ...] = ()
+    drafted: bool = True  # False: it changes at once, outside drafts (secrets)
+    singleton: bool = False
+
+    @property
+    def deletable(self) -> bool:
+        """Whether a delete step can delete an item of it: a collection with a key."""
+        return bool(self.api and self.key) and not self.singleton
 
     @property
     def mapped(self) -> bool:
@@ -167,6 +175,8 @@ def _parse_resource(resource_id: str, raw: dict[str, Any], where: str) -> Resour
         fields=tuple(fields),
         toggles=tuple(toggles),
         buttons=tuple(buttons),
+        drafted=bool(raw.get("drafted", True)),
+        singleton=bool(raw.get("singleton", False)),
     )
 
 
@@ -330,7 +340,7 @@ def generic_entry(
             why=why,
         )
     operation = OPERATION_OF_KIND.get(found.kind)
-    if operation is None:
+    if operation is None or (operation == "resource_delete" and not fields.deletable):
         return None
     labels = {label.strip().lower() for label in sentence.labels}
     button = next((b for b in fields.buttons if b.label in labels), None)

@@ -67,6 +67,10 @@ class ScenarioState:
     # The resource whose form the UI shows (resource_ops): set by the last form, create or
     # update step of the resource model, with that step's line; a Save saves that form.
     open_form: tuple[str, int] = ("", 0)
+    made: dict[str, str] = field(default_factory=dict)  # resource -> key of the item this run made
+    # resource -> (key field, key) of an item this scenario deleted in a draft (for review)
+    deleted: dict[str, tuple[str, str]] = field(default_factory=dict)
+    gone: dict[str, str] = field(default_factory=dict)  # resource -> key this scenario deleted
     # Reads to run after this scenario's deployment (resource_ops: values read back).
     after_deploy: list[Callable[[ScenarioState], None]] = field(default_factory=list)
 
@@ -147,13 +151,14 @@ def _leaves(change: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
             yield key, value
 
 
-def _added_lines(diffs: tuple[str, ...]) -> set[str]:
-    """The lines a unified diff adds, stripped of the marker, indentation and trailing comma."""
+def _added_lines(diffs: tuple[str, ...], marker: str = "+") -> set[str]:
+    """The lines a unified diff adds (or, with marker "-", removes), stripped of the marker,
+    indentation and trailing comma."""
     return {
         line[1:].strip().rstrip(",")
         for text in diffs
         for line in text.splitlines()
-        if line.startswith("+") and not line.startswith("+++")
+        if line.startswith(marker) and not line.startswith(marker * 3)
     }
 
 
@@ -244,15 +249,19 @@ def review_draft(state: ScenarioState, args: Mapping[str, str]) -> str:
     diff = state.client.diff_draft(state.draft_id)
     if not diff.diffs:
         raise CheckFailed(f"draft {state.draft_id} shows no changes to review")
-    if not state.staged:
+    if not state.staged and not state.deleted:
         raise CheckFailed(
             f"draft {state.draft_id} lists changes, but no earlier step of this scenario staged one"
         )
-    added = _added_lines(diff.diffs)
+    added, removed = _added_lines(diff.diffs), _added_lines(diff.diffs, "-")
     missing = [
         f"{key} = {json.dumps(value)}"
         for key, value in _leaves(state.staged)
         if f"{json.dumps(key)}: {json.dumps(value)}" not in added
+    ] + [
+        f"{resource} {name!r} deleted"
+        for resource, (key, name) in state.deleted.items()
+        if f"{json.dumps(key)}: {json.dumps(name)}" not in removed
     ]
     if missing:
         raise CheckFailed(
@@ -276,7 +285,7 @@ def deploy_draft(state: ScenarioState, args: Mapping[str, str]) -> str:
     state.deployment = state.client.wait_for_deployment(
         created.id, timeout=state.deploy_timeout, interval=state.poll_interval
     )
-    state.undeployed = {}
+    state.undeployed, state.deleted, state.staged = {}, {}, {}
     if any("." not in name for name in state.form):  # "resource.field" is resource_ops'
         read_back_form(state)
     for read_back in state.after_deploy:
@@ -378,6 +387,17 @@ OPERATIONS: Mapping[str, OperationSpec] = {
         True,
         "review and deploy what this scenario staged, read back",
         needs_staged=True,
+    ),
+    "resource_delete": OperationSpec(
+        _generic("delete"), True, "delete the item of `resource` this run made, read back gone"
+    ),
+    "resource_made": OperationSpec(
+        _generic("made"), False, "an item of `resource` made by this run exists"
+    ),
+    "resource_make": OperationSpec(
+        _generic("make"),
+        True,
+        "make (and deploy) an item of `resource` for this run (a precondition)",
     ),
     "resource_observe": OperationSpec(
         _generic("observe"), False, "values this scenario deployed, in the deployed config"

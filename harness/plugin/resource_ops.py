@@ -101,7 +101,7 @@ def save(state: ScenarioState, args: Mapping[str, str]) -> str:
             f"{fields.key}, so the item cannot be found again to read back"
         )
     typed = {name: fields.decode(name, text) for name, text in change.items()}
-    draft = state.stage()
+    draft = state.stage() if fields.drafted else ""
     client = state.client
     if singleton:
         current = dict(client.get_setting(fields.api) or {})
@@ -115,6 +115,7 @@ def save(state: ScenarioState, args: Mapping[str, str]) -> str:
         if existing is None:
             item = client.create_resource(fields.api, _nested({**dict(fields.defaults), **typed}))
             staged = dict(typed)
+            state.made[fields.id] = str(key)
         else:
             body = {k: v for k, v in existing.raw.items() if k != "_id"}
             client.update_resource(fields.api, existing.id, merge_change(body, _nested(typed)))
@@ -122,22 +123,28 @@ def save(state: ScenarioState, args: Mapping[str, str]) -> str:
             staged = {k: v for k, v in typed.items() if _get(existing.raw, k) != v}
         read = client.get_resource(fields.api, item.id).raw
         verb, what = ("created" if existing is None else "updated"), f"{fields.id} {key!r}"
+    where = f"draft {draft}" if draft else "the API (it changes at once, outside drafts)"
     wrong = [
         f"{name} is {_as_text(_get(read, name))!r}, not {value!r}"
         for name, value in change.items()
         if _as_text(_get(read, name)) != value
     ]
     if wrong:
-        raise CheckFailed(
-            f"after saving, {what} reads back from draft {draft} with " + "; ".join(wrong)
-        )
+        raise CheckFailed(f"after saving, {what} reads back from {where} with " + "; ".join(wrong))
+    shown = ", ".join(f"{name} = {value!r}" for name, value in sorted(change.items()))
+    if not fields.drafted:  # nothing to deploy: the read above is the evidence
+        evidence = f"{fields.id} read back after this step saved it (GET .../{fields.api})"
+        state.form_checks += [
+            FormCheck(f"{fields.id}.{n}", v, _as_text(_get(read, n)), evidence)
+            for n, v in change.items()
+        ]
+        return f"{what} {verb}, read back from {where}: {shown}"
     if staged:
         nested = _nested(staged)
         state.staged = merge_change(state.staged, {fields.id: nested})
         state.undeployed = merge_change(state.undeployed, {fields.id: nested})
     state.after_deploy.append(_read_back(fields, dict(change)))
-    shown = ", ".join(f"{name} = {value!r}" for name, value in sorted(change.items()))
-    return f"{what} {verb} in draft {draft}, read back from the draft: {shown}"
+    return f"{what} {verb} in {where}, read back from the draft: {shown}"
 
 
 def _read_back(
@@ -216,8 +223,94 @@ def observe(state: ScenarioState, args: Mapping[str, str]) -> str:
     )
 
 
+def _listed(state: ScenarioState, fields: ResourceFields, key: str) -> str:
+    """The id of the item named ``key`` as the caller sees it (draft view), or ""."""
+    found = next((r for r in state.client.list_resources(fields.api) if r.name == key), None)
+    return found.id if found is not None else ""
+
+
+def delete(state: ScenarioState, args: Mapping[str, str]) -> str:
+    """Delete the item of the resource that this run made, and read back that it is gone.
+
+    Only an item this run made is ever deleted: one a save of this scenario created,
+    else the one its precondition made. A drafted resource's deletion is reviewed in
+    the draft's diff and, after this scenario's deployment, must be gone from the
+    deployed configuration too.
+    """
+    fields = _fields_of(args)
+    key = state.made.get(fields.id)
+    if key is None:
+        raise NothingToVerify(
+            f"no {fields.id} item made by this run to delete: docharness deletes only what "
+            "it made, and no earlier step or precondition made one"
+        )
+    where = "the draft" if fields.drafted else "the API"
+    if state.gone.get(fields.id) == key:
+        if _listed(state, fields, key):
+            raise CheckFailed(f"{fields.id} {key!r}, deleted by an earlier step, is listed again")
+        return f"{fields.id} {key!r} stays deleted: not listed in {where} (a confirmation)"
+    draft = state.stage() if fields.drafted else ""
+    item_id = _listed(state, fields, key)
+    if not item_id:
+        raise CheckFailed(f"{fields.id} {key!r}, which this run made, is not there to delete")
+    state.client.delete_resource(fields.api, item_id)
+    if _listed(state, fields, key):
+        raise CheckFailed(f"after deleting, {fields.id} {key!r} is still listed in {where}")
+    state.gone[fields.id] = key  # a confirm step after this one reads again
+    if not fields.drafted:
+        return f"{fields.id} {key!r} deleted; no longer listed (GET .../{fields.api})"
+    state.deleted = {**state.deleted, fields.id: (fields.key, key)}
+    state.undeployed = merge_change(state.undeployed, {fields.id: {"deleted": key}})
+    state.after_deploy.append(_gone_after_deploy(fields, key))
+    return f"{fields.id} {key!r} deleted in draft {draft}; no longer listed in the draft"
+
+
+def _gone_after_deploy(fields: ResourceFields, key: str) -> Callable[[ScenarioState], None]:
+    def read(state: ScenarioState) -> None:
+        if _deployed_item(state, fields, key) is not None:
+            deployment = state.deployment.id if state.deployment else "?"
+            raise CheckFailed(
+                f"deployment {deployment} still deploys {fields.id} {key!r}, which this "
+                "scenario deleted (GET .../pull)"
+            )
+
+    return read
+
+
+def made(state: ScenarioState, args: Mapping[str, str]) -> str:
+    """A precondition's check: the item of this run, by the name the precondition gives."""
+    fields, name = _fields_of(args), args.get("name", "")
+    if state.made.get(fields.id) != name or not _listed(state, fields, name):
+        raise CheckFailed(f"this run has made no {fields.id} {name!r} yet")
+    return f"{fields.id} {name!r}, made by this run, is listed"
+
+
+def make(state: ScenarioState, args: Mapping[str, str]) -> str:
+    """Make an item of this run for a later delete step: created with the resource's
+    defaults (stand-ins, no evidence of the page), and deployed when it is drafted."""
+    fields, name = _fields_of(args), args.get("name", "")
+    body = _nested({**dict(fields.defaults), fields.key: name})
+    if not fields.drafted:
+        state.client.create_resource(fields.api, body)
+        state.made[fields.id] = name
+        return f"{fields.id} {name!r} created"
+    state.stage()
+    state.client.create_resource(fields.api, body)
+    state.staged = {fields.id: {fields.key: name}}
+    state.undeployed = dict(state.staged)
+    review_draft(state, args)
+    deployed = deploy_draft(state, args)
+    # The page's own steps must stage and deploy their change themselves.
+    state.staged, state.deployment, state.form_checks = {}, None, []
+    state.made[fields.id] = name
+    return f"{fields.id} {name!r} created and deployed ({deployed})"
+
+
 GENERIC: Mapping[str, Callable[[ScenarioState, Mapping[str, str]], str]] = {
     "save": save,
+    "delete": delete,
+    "made": made,
+    "make": make,
     "deploy": deploy,
     "observe": observe,
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Mapping
@@ -185,9 +186,41 @@ class ScenarioRun:
 
     # Preconditions
 
+    def generic_preconditions(self) -> tuple[Precondition, ...]:
+        """For a delete step of the resource model whose scenario makes no item of that
+        resource first: a precondition that makes one for this run (named after the
+        scenario, so replay sends what was recorded). A delete never touches an item
+        this run did not make."""
+        needed: dict[str, Precondition] = {}
+        saved: set[str] = set()
+        for ref in self.info.steps:
+            binding = bind_step(self.catalog, ref.text, ref.kind, self.info.tags)
+            if not isinstance(binding, Bound) or not binding.entry.id.startswith("generic-"):
+                continue
+            resource = dict(binding.entry.args).get("resource", "")
+            if binding.entry.operation == "resource_save":
+                saved.add(resource)
+            elif binding.entry.operation == "resource_delete" and resource not in saved:
+                digest = hashlib.sha256(self.info.id.encode()).hexdigest()[:8]
+                name = f"docharness-{digest}"
+                needed.setdefault(
+                    resource,
+                    Precondition(
+                        id=f"generic-{resource}-item",
+                        source=binding.entry.source,
+                        applies_to=frozenset(),
+                        text=f"an item of {resource} made by this run exists ({name!r}), for "
+                        f"the delete at line {ref.doc_line} to delete",
+                        check="resource_made",
+                        args=(("resource", resource), ("name", name)),
+                        establish="resource_make",
+                    ),
+                )
+        return tuple(needed.values())
+
     def establish_preconditions(self, found: tuple[Precondition, ...]) -> None:
         first = self.info.steps[0] if self.info.steps else None
-        for precondition in found:
+        for precondition in (*found, *self.generic_preconditions()):
             args = dict(precondition.args)
             started = time.perf_counter()
             message, error, calls = self._run(precondition.check, args)
