@@ -535,7 +535,9 @@ def test_an_edited_cli_command_fails_or_is_unbound_at_its_line(
             assert steps[line]["status"] == "unbound", mode
 
 
-def _edit_cli_answer(project: Project, method: str, suffix: str, change: Any) -> None:
+def _edit_cli_answer(
+    project: Project, method: str, suffix: str, change: Any, which: int = -1
+) -> None:
     path = project.root / "cassettes/cli-commands/manage-users-and-secrets-with-the-cli.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     found = [
@@ -543,7 +545,7 @@ def _edit_cli_answer(project: Project, method: str, suffix: str, change: Any) ->
         for i in data["interactions"]
         if i["request"]["method"] == method and i["request"]["uri"].endswith(suffix)
     ]
-    response = found[-1]["response"]
+    response = found[which]["response"]
     body = json.dumps(change(json.loads(response["body"]["string"])))
     response["body"]["string"] = body
     response["headers"]["Content-Length"] = [str(len(body.encode()))]
@@ -551,7 +553,7 @@ def _edit_cli_answer(project: Project, method: str, suffix: str, change: Any) ->
 
 
 def test_a_created_secret_must_be_listed(cli_project: Project) -> None:
-    _edit_cli_answer(cli_project, "GET", "/secrets", lambda _: [])
+    _edit_cli_answer(cli_project, "GET", "/secrets", lambda _: [], which=0)  # the read-back
     code, steps = _run(cli_project, "--allow-unbound")
     assert code == 1
     assert "does not list what POST made" in steps[20]["error"]
