@@ -28,17 +28,27 @@ class CodecError(ValueError):
 
 def encode(value: object) -> Json:
     """A dataclass (holding dataclasses, enums, tuples, strings, numbers) as JSON values."""
-    if value is None or isinstance(value, bool | int | float | str):
+    kind: Any = type(value)
+    if kind is str or value is None:  # most of a page's values: before any isinstance
+        return value  # type: ignore[return-value]
+    if isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, enum.Enum):
         return encode(value.value)
     if isinstance(value, tuple | list):
         return [encode(item) for item in value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            field.name: encode(getattr(value, field.name)) for field in dataclasses.fields(value)
-        }
-    raise TypeError(f"cannot encode {type(value).__name__} as JSON")
+    names = _field_names(kind)
+    if names is not None:
+        return {name: encode(getattr(value, name)) for name in names}
+    raise TypeError(f"cannot encode {kind.__name__} as JSON")
+
+
+@functools.cache
+def _field_names(kind: Any) -> tuple[str, ...] | None:
+    """A dataclass's field names, in order (looked up once per class); None for others."""
+    if not dataclasses.is_dataclass(kind):
+        return None
+    return tuple(field.name for field in dataclasses.fields(kind))
 
 
 def decode(kind: type[T], data: object) -> T:
