@@ -519,6 +519,18 @@ def test_a_deploy_after_input_docharness_did_not_send_is_ui_only_naming_it(
     assert "line 11 ('Specify the sample size.') is ui-only" in run.results[1].reason
 
 
+def test_each_deploy_with_nothing_staged_names_the_input_not_an_earlier_deploy(
+    emulator: Emulator,
+) -> None:
+    page = frozenset({"page:schemas/enforce-a-schema"})
+    texts = ("Specify the sample size.", "Deploy your changes.", 'Click "Review & Deploy".')
+    with _client(emulator) as client:
+        run = _scenario(client, texts, page)
+        assert _play(run) == ""
+    assert "line 11 ('Specify the sample size.')" in run.results[1].reason
+    assert "line 11 ('Specify the sample size.')" in run.results[2].reason
+
+
 def test_a_deploy_that_precedes_every_change_still_fails(emulator: Emulator) -> None:
     page = frozenset({"page:schemas/enforce-a-schema"})
     texts = ('Click "Review & Deploy".', "Specify the sample size.")

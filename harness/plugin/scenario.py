@@ -157,6 +157,7 @@ class ScenarioRun:
     staged_at: int | None = None  # index in results of the step that staged undeployed changes
     known: tuple[KnownFinding, ...] = ()  # accepted findings: they do not fail the scenario
     known_stop: str = ""  # a known finding stopped the scenario: later steps are skipped
+    deferred: set[int] = field(default_factory=set)  # review/deploy steps with nothing staged
 
     def on_exchange(self, exchange: Exchange) -> None:
         self.calls.append(
@@ -377,11 +378,14 @@ class ScenarioRun:
                 f"{unsent.line} ({unsent.text[:60]!r}) is {unsent.status.value}, so docharness "
                 "sent nothing for it; the deploy cannot be checked without that change"
             )
+            self.deferred.add(len(self.results))
             self._record(ref, StepStatus.UI_ONLY, started, catalog_entry=entry.id, reason=reason)
             return
         try:
             message, error, calls = self._run(entry.operation, dict(entry.args))
         except NothingToVerify as nothing:
+            if OPERATIONS[entry.operation].needs_staged:
+                self.deferred.add(len(self.results))
             reason = f"{entry.why}: {nothing}" if entry.why else str(nothing)
             self._record(ref, StepStatus.UI_ONLY, started, catalog_entry=entry.id, reason=reason)
             return
@@ -412,11 +416,14 @@ class ScenarioRun:
         return next(
             (
                 step
-                for step in reversed(self.results)
-                if step.status is StepStatus.UNBOUND
-                or (
-                    step.status is StepStatus.UI_ONLY
-                    and step.catalog_entry.startswith(("generic-", FIELDS_FILE))
+                for index, step in reversed(list(enumerate(self.results)))
+                if index not in self.deferred
+                and (
+                    step.status is StepStatus.UNBOUND
+                    or (
+                        step.status is StepStatus.UI_ONLY
+                        and step.catalog_entry.startswith(("generic-", FIELDS_FILE))
+                    )
                 )
             ),
             None,
