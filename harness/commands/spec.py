@@ -13,16 +13,15 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
-from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
 from harness.commands.placeholders import is_placeholder
 from harness.openapi import read_spec_document
+
+if TYPE_CHECKING:  # jsonschema loads when a body is first checked (a tenth of a second)
+    from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+    from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
 
 _METHODS = ("get", "put", "post", "patch", "delete", "head", "options")
 _SPEC_URI = "urn:docharness:admin-api-spec"
@@ -187,6 +186,10 @@ def _segments(template: str) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=256)
 def _body_validator(index: SpecIndex, template: str, method: str) -> Draft202012Validator | None:
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
     node = index.document["paths"][template][method]
     content = (node.get("requestBody") or {}).get("content") or {}
     if "application/json" not in content or "schema" not in content["application/json"]:
