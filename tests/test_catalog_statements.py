@@ -89,7 +89,7 @@ def test_finding_an_item_in_a_list_is_ui_only_with_the_rules_reason() -> None:
 
 
 def test_a_copy_button_is_ui_only_with_the_rules_reason() -> None:
-    text = 'To copy the App ID, click the "copy" button next to it.'
+    text = "To copy the App ID, click the copy icon next to it."
     binding = bind_step(load_catalog(), text, "action")
     assert isinstance(binding, ByRule) and binding.status == "ui-only"
     assert "clipboard" in binding.reason
@@ -239,3 +239,20 @@ def test_a_condition_before_the_action_names_neither_kind_nor_resource() -> None
     assert (classify(facts).kind, classify(facts).resource) == ("deploy", "triggers")
     condition = '  "(?:^|(?<=[.!?]\\\\s))(?-i:If|When|Once|After|While) [^,.]+,\\\\s*",\n'
     assert classify(facts, parse_rules(*_without(1, condition))).resource == "sync"
+
+
+def test_a_copy_label_is_ui_only_by_its_own_rule() -> None:
+    text = 'Click "copy" next to the App ID.'
+    binding = bind_step(load_catalog(), text, "action")
+    assert isinstance(binding, ByRule) and "clipboard" in binding.reason
+    without = parse_rules(*_without_table(1, "copy-button"))
+    assert classify(StepFacts.from_sentence(text, "action"), without).kind != "navigation"
+
+
+def test_navigation_naming_a_label_no_rules_file_knows_stays_unbound() -> None:
+    """A renamed menu entry must fail its line, not pass as navigation."""
+    known = 'To open the rules, click "Rules" beneath "Data Access" in the left navigation menu.'
+    renamed = known.replace('"Rules"', '"Access Rules"')
+    assert isinstance(bind_step(load_catalog(), known, "action"), ByRule)
+    assert classify(StepFacts.from_sentence(renamed, "action")).kind == "navigation"
+    assert isinstance(bind_step(load_catalog(), renamed, "action"), Unbound)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from harness.catalog.classify import StepFacts, classify, default_rules
-from harness.catalog.generic import generic_entry
+from harness.catalog.generic import default_fields, generic_entry
 from harness.catalog.model import Catalog, StepEntry
 from harness.catalog.sentence import Sentence
 
@@ -108,6 +108,29 @@ def _names_a_place(rule: str) -> str:
     return decided.why or "navigation: it opens a page of the UI and changes nothing"
 
 
+def _known_label(label: str) -> bool:
+    """Whether a rules file names this UI label exactly: a resource's (resources.toml), a
+    field's (fields.toml), or a kind rule's label that is not a pattern (kinds.toml).
+
+    Navigation is ui-only by rule only when every label it names is known: a renamed
+    menu entry ("Realm Sync" for "Sync") then stays unbound and fails its line.
+    """
+    plain = label.strip().lower()
+    rules = default_rules()
+    if any(plain in resource.labels for resource in rules.resources):
+        return True
+    if any(
+        plain in field.labels for fields in default_fields().values() for field in fields.fields
+    ):
+        return True
+    return any(
+        pattern.fullmatch(plain)
+        for rule in rules.kinds
+        for pattern in rule.labels
+        if not re.search(r"\.[*+]", pattern.pattern)
+    )
+
+
 @dataclass(frozen=True)
 class ByRule:
     """A step no catalog entry matches, which a resource-model rule explains without a check.
@@ -143,7 +166,7 @@ def bind_step(
         rule = found.why("external")
         return ByRule(binding.sentence, "external", f"{found.external_reason} (rule {rule})", rule)
     place = _names_a_place(found.why("kind")) if found.kind == "navigation" else ""
-    if place:
+    if place and all(_known_label(label) for label in binding.sentence.labels):
         rule = found.why("kind")
         return ByRule(binding.sentence, "ui-only", f"{place} (rule {rule})", rule)
     generic = generic_entry(found, binding.sentence, kind)
