@@ -196,6 +196,7 @@ def test_a_place_label_next_to_a_button_no_rule_knows_leaves_the_step_unbound() 
     "text",
     [
         'Click the blue plus icon next to "Identifiers".',
+        'Click "Keys" in the left navigation menu.',
         'On the "Register a New Identifier" page, select "Services IDs" and click "Continue".',
         'Copy the "Key ID" and click "Download" to save the key as a `.p8` file.',
     ],
