@@ -678,7 +678,10 @@ class _Runner:
 
     def _check_remote(self, plan: CliPlan) -> None:
         """``--remote``/``--app`` (1.x: ``--app-id``) must name the run's app once filled in."""
-        given = plan.flag("--remote") or plan.flag("--app") or plan.flag("--app-id")
+        flag = next(
+            (f for f in reversed(plan.flags) if f.name in ("--remote", "--app", "--app-id")), None
+        )
+        given = flag.value if flag is not None else None
         if not given or not find_placeholders(given):
             return  # left out, or the page's example value: the reader's own app
         placeholders = find_placeholders(given)
@@ -691,7 +694,11 @@ class _Runner:
         for placeholder in placeholders:
             filled = filled.replace(placeholder.text, values[str(placeholder.key)])
         if not any(filled in (app.client_app_id, app.name, app.id) for app in apps):
-            raise CodeStepError(f"--remote names no app of the project once filled in ({given})")
+            name = flag.name if flag is not None else "--remote"
+            raise CodeStepError(
+                f"{plan.program} {plan.command}: {name} names no app of the project once filled"
+                f" in ({given!r})"
+            )
 
     def _push(self, command: str) -> tuple[StepStatus, str]:
         try:

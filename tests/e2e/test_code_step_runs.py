@@ -129,6 +129,15 @@ EDITS = [
         "code-steps.txt:24: DH307 pull has no flag --remot",
     ),
     Edit(
+        "a CLI flag's value",
+        _replace(
+            'realm-cli pull --remote="<Your App ID>"', 'realm-cli pull --remote="<Your App ID>."'
+        ),
+        20,
+        "failed",
+        "realm-cli pull: --remote names no app of the project once filled in",
+    ),
+    Edit(
         "a JSON field",
         _replace('"client_max_offline_days": 30', '"client_max_offline_dayz": 30'),
         28,
