@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from e2e_project import Project
 
+from harness.emulator import DEFAULT_PRIVATE_KEY
 from harness.results import RunResult, StepStatus, load
 
 pytestmark = pytest.mark.corpus
@@ -156,3 +157,15 @@ def test_the_recordings_pass_the_audit(corpus_runs: CorpusRuns, shared_dir: Path
     assert f"{scenarios} cassettes checked (coverage, credentials, spec): 0 problem" in (
         audited.output
     )
+
+
+def test_no_file_a_run_wrote_holds_the_api_key(corpus_runs: CorpusRuns) -> None:
+    root = corpus_runs.project.root
+    written = [p for folder in ("cassettes", "reports") for p in (root / folder).rglob("*")]
+    assert len(written) > 10
+    leaked = [
+        path
+        for path in written
+        if path.is_file() and DEFAULT_PRIVATE_KEY in path.read_text(errors="replace")
+    ]
+    assert not leaked  # the key the runs logged in with (the emulator's)
