@@ -5,6 +5,7 @@ Usage (from the repository root)::
     python benchmarks/corpus_run.py                        # both corpora in ../shared/corpus
     python benchmarks/corpus_run.py --corpus realm-2021    # one of them
     python benchmarks/corpus_run.py --check                # exit 1 when the modes disagree
+    python benchmarks/corpus_run.py -n 2                   # every run in two worker processes
 
 Each corpus is copied into a temporary folder (never the repository); its root holds
 ``snooty.toml`` and no ``docs/``, so it is its own docs folder and needs no
@@ -17,6 +18,8 @@ cassette, and a fresh project has none, so its replay could only say "no recordi
 
 Prints the live run's statuses per page, each mode's totals against the issue's targets,
 and every step whose status is not the same in all three modes (doc file:line, statuses).
+Exit code: 0 (a benchmark prints), 1 with ``--check`` when the modes disagree, 2 when a
+command could not run.
 """
 
 from __future__ import annotations
@@ -60,6 +63,10 @@ class Step:
 Steps = dict[tuple[str, str, int], Step]  # (scenario id, "pre"/"step", index) -> step
 
 
+class CouldNotRun(Exception):
+    """A command could not run at all (exit 2 of docharness): no figures to print."""
+
+
 def docharness(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """The real command in a child process, run in the project as a user runs it."""
     return subprocess.run(
@@ -77,21 +84,22 @@ def prepare(source: Path, scratch: Path) -> Path:
     shutil.copytree(source, project)
     done = docharness(project, "extract", ".", "-o", "features")
     if done.returncode == 2:
-        raise SystemExit(f"{source}: extract could not run:\n{done.stderr}")
+        raise CouldNotRun(f"{source}: extract could not run:\n{done.stderr}")
     return project
 
 
-def run(project: Path, mode: str) -> tuple[RunResult, float]:
+def run(project: Path, mode: str, workers: str = "") -> tuple[RunResult, float]:
     """One ``docharness run`` in ``mode``; its results and wall-clock seconds."""
     results = project / "reports" / mode / "results.json"
     extra = ["--record-failed"] if mode == "record" else []
+    extra += ["-n", workers] if workers else []
     start = time.perf_counter()
     done = docharness(
         project, "run", f"--{mode}", *extra, "--allow-unbound", "-q", "--results", str(results)
     )
     seconds = time.perf_counter() - start
     if done.returncode == 2 or not results.is_file():
-        raise SystemExit(f"{project.name}: run --{mode} could not run:\n{done.stderr}")
+        raise CouldNotRun(f"{project.name}: run --{mode} could not run:\n{done.stderr}")
     return load(results), seconds
 
 
@@ -189,6 +197,9 @@ def main() -> int:
     parser.add_argument(
         "--check", action="store_true", help="exit 1 when a step's status differs between modes"
     )
+    parser.add_argument(
+        "-n", dest="workers", default="", help="worker processes for every run (docharness -n)"
+    )
     args = parser.parse_args()
     if not args.corpora.is_dir():
         print(f"{args.corpora}: no such folder (the shared corpora)", file=sys.stderr)
@@ -196,11 +207,15 @@ def main() -> int:
     differing = 0
     for corpus in args.corpus or CORPORA:
         with tempfile.TemporaryDirectory(prefix="corpus-run-") as scratch:
-            project = prepare(args.corpora / corpus, Path(scratch))
             results: dict[str, RunResult] = {}
             seconds: dict[str, float] = {}
-            for mode in MODES:
-                results[mode], seconds[mode] = run(project, mode)
+            try:
+                project = prepare(args.corpora / corpus, Path(scratch))
+                for mode in MODES:
+                    results[mode], seconds[mode] = run(project, mode, args.workers)
+            except CouldNotRun as error:
+                print(f"corpus_run: {error}", file=sys.stderr)
+                return 2
             differing += report(corpus, results, seconds)
     return 1 if args.check and differing else 0
 
