@@ -28,6 +28,9 @@ class ProjectConfig:
     cassettes: Path
     reports: Path
     catalogs: tuple[Path, ...] = ()
+    # The project's own resource-model rules files, as (key, path): key "interfaces",
+    # "kinds" or "resources" (harness/catalog/classify.py merges them after the shipped ones).
+    rules: tuple[tuple[str, Path], ...] = ()
 
 
 def read_project_config(rootdir: Path) -> ProjectConfig:
@@ -52,12 +55,19 @@ def read_project_config(rootdir: Path) -> ProjectConfig:
         return rootdir / value
 
     catalogs = table.get("catalogs", [])
+    rules = []
+    for key in ("interfaces", "kinds", "resources"):
+        files = table.get(key, [])
+        if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+            raise ConfigError(f"{pyproject}: [tool.docharness] {key} must be a list of file names")
+        rules += [(key, rootdir / f) for f in files]
     return ProjectConfig(
         docs=path("docs", _default_docs(rootdir)),
         features=path("features", "features"),
         cassettes=path("cassettes", "cassettes"),
         reports=path("reports", "reports"),
         catalogs=tuple(rootdir / str(c) for c in catalogs) if isinstance(catalogs, list) else (),
+        rules=tuple(rules),
     )
 
 

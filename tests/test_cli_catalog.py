@@ -172,3 +172,41 @@ def test_suggest_on_a_copy_of_the_app_services_corpus(
     # save of a value binds to the generic operation of the resources in fields.toml).
     assert 'Select "App Users" from the left navigation menu.' not in out
     assert "# 2 steps: observation of users (ui)" in out and "save of values" not in out
+
+
+def test_a_project_extends_the_resource_model_with_its_own_rules_files(project: Path) -> None:
+    """[tool.docharness] kinds/resources name files merged after the shipped rules: the
+    project's verb and noun explain a step no shipped rule does; a clash is an error."""
+    from harness.catalog.classify import use_rules
+
+    (project / "pyproject.toml").write_text(
+        '[tool.docharness]\ncatalogs = ["my-catalog.toml"]\n'
+        'kinds = ["rules/kinds.toml"]\nresources = ["rules/resources.toml"]\n',
+        encoding="utf-8",
+    )
+    (project / "rules").mkdir()
+    (project / "rules" / "kinds.toml").write_text(
+        '[[rule]]\nid = "perform"\nkind = "update"\nverbs = ["perform"]\n', encoding="utf-8"
+    )
+    (project / "rules" / "resources.toml").write_text(
+        '[[resource]]\nid = "resync"\ntitle = "Resync"\nnouns = ["rolling resync"]\n',
+        encoding="utf-8",
+    )
+    try:
+        _, out, err = run("--suggest", "--no-cache")
+        assert "no rule explains" not in out
+        assert "# 1 step: update of resync (any interface)" in out
+        assert "2 unbound (0 that no rule explains)" in err
+        (project / "rules" / "kinds.toml").write_text(
+            '[[rule]]\nid = "save-button"\nkind = "save"\nlabels = ["store"]\n', encoding="utf-8"
+        )
+        code, _, err = run("--suggest", "--no-cache")
+        assert code == 2
+        assert "rules/kinds.toml:2 (save-button): id 'save-button' is already used by" in err
+    finally:
+        use_rules(None)
+    (project / "pyproject.toml").write_text(
+        '[tool.docharness]\ncatalogs = ["my-catalog.toml"]\n', encoding="utf-8"
+    )
+    _, out, _ = run("--suggest", "--no-cache")
+    assert "no rule explains this step (missing: kind)" in out

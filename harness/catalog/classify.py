@@ -17,6 +17,7 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harness.catalog.sentence import Sentence
@@ -391,14 +392,79 @@ def parse_rules(
 
 
 RULE_FILES = ("interfaces.toml", "kinds.toml", "resources.toml")
+# The [tool.docharness] keys that list a project's own rules files, in RULE_FILES' order.
+RULE_KEYS = ("interfaces", "kinds", "resources")
 
 
 @functools.cache
-def default_rules() -> Rules:
+def shipped_rules() -> Rules:
     """The rules shipped with docharness (harness/catalog/*.toml)."""
     files = resources.files("harness.catalog")
     pairs = [(f"harness/catalog/{n}", files.joinpath(n).read_text("utf-8")) for n in RULE_FILES]
     return parse_rules(pairs[0], pairs[1], pairs[2])
+
+
+_project_rules: list[Rules] = []  # what use_rules() set for this process, if anything
+
+
+def default_rules() -> Rules:
+    """The rules in use: the shipped ones, then the project's (see :func:`use_rules`)."""
+    return _project_rules[-1] if _project_rules else shipped_rules()
+
+
+def load_rules(extra: Iterable[tuple[str, Path]]) -> Rules:
+    """The shipped rules followed by a project's own rules files.
+
+    ``extra`` holds (key, path) pairs, the key one of RULE_KEYS. A project's rules
+    come after the shipped ones: a kind rule of the project is tried after every
+    shipped rule, and an id the shipped files already use is an error, so a project
+    file never silently replaces a shipped rule or resource.
+    """
+    merged = shipped_rules()
+    for key, path in extra:
+        if key not in RULE_KEYS:
+            raise RulesError(f"{path}: unknown rules key {key!r} (one of {', '.join(RULE_KEYS)})")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise RulesError(f"{path}: cannot read: {error}") from None
+        pairs = [(f"(empty {k})", "") for k in RULE_KEYS]
+        pairs[RULE_KEYS.index(key)] = (str(path), text)
+        merged = _merge_rules(merged, parse_rules(pairs[0], pairs[1], pairs[2]))
+    return merged
+
+
+def _merge_rules(base: Rules, more: Rules) -> Rules:
+    for kept, added in (
+        (base.interfaces, more.interfaces),
+        (base.externals, more.externals),
+        (base.kinds, more.kinds),
+        (base.resources, more.resources),
+        (base.conceptual, more.conceptual),
+    ):
+        known = {item.id: item.source for item in kept}
+        for item in added:
+            if item.id in known:
+                raise RulesError(
+                    f"{item.source}: id {item.id!r} is already used by {known[item.id]}; "
+                    "give the project's rule its own id"
+                )
+    return Rules(
+        base.interfaces + more.interfaces,
+        base.externals + more.externals,
+        base.markers + more.markers,
+        base.kinds + more.kinds,
+        base.resources + more.resources,
+        base.statements + more.statements,
+        base.conceptual + more.conceptual,
+    )
+
+
+def use_rules(rules: Rules | None) -> None:
+    """Make ``rules`` the rules in use in this process (None: the shipped ones again)."""
+    _project_rules.clear()
+    if rules is not None:
+        _project_rules.append(rules)
 
 
 # Applying the rules

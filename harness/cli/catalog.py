@@ -52,12 +52,15 @@ def catalog_advice(config: ProjectConfig) -> tuple[str, str]:
 
 
 def _load(config: ProjectConfig) -> Catalog:
+    """The catalog the run would use, with the project's rules files in use too."""
     from harness.catalog import CatalogError, load_catalog
+    from harness.catalog.classify import RulesError, load_rules, use_rules
     from harness.plugin.operations import OPERATIONS
 
     try:
+        use_rules(load_rules(config.rules) if config.rules else None)
         return load_catalog(config.catalogs, frozenset(OPERATIONS))
-    except CatalogError as error:
+    except (CatalogError, RulesError) as error:
         raise UsageProblem(str(error)) from None
 
 
@@ -72,7 +75,8 @@ def _listing(config: ProjectConfig) -> None:
         click.echo(f"  {name:<28} {spec.summary} ({change})")
     click.echo("")
     click.echo(
-        "Resources (harness/catalog/resources.toml), with the Admin API read that verifies them:"
+        "Resources (harness/catalog/resources.toml and the project's own), with the Admin API "
+        "read that verifies them:"
     )
     for resource in default_rules().resources:
         click.echo(

@@ -104,14 +104,16 @@ def run_settings(config: pytest.Config) -> RunSettings:
     """The session's settings, resolved on first use (a started emulator included)."""
     if SETTINGS not in config.stash:
         from harness.catalog import CatalogError, load_catalog
+        from harness.catalog.classify import RulesError, load_rules, use_rules
         from harness.plugin.known import KnownFindingsError, load_known_findings
         from harness.plugin.operations import OPERATIONS
 
         try:
             project = read_project_config(config.rootpath)
+            use_rules(load_rules(project.rules) if project.rules else None)
             catalog = load_catalog(project.catalogs, frozenset(OPERATIONS))
             known = load_known_findings(project.docs, _shown(project.docs, config.rootpath))
-        except (ConfigError, CatalogError, KnownFindingsError) as error:
+        except (ConfigError, CatalogError, KnownFindingsError, RulesError) as error:
             raise pytest.UsageError(f"docharness: {error}") from None
         mode = config.getoption("docharness_mode")
         api_url = config.getoption("api_url").rstrip("/")
