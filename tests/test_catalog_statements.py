@@ -257,3 +257,22 @@ def test_navigation_naming_a_label_no_rules_file_knows_stays_unbound() -> None:
     assert isinstance(bind_step(load_catalog(), known, "action"), ByRule)
     assert classify(StepFacts.from_sentence(renamed, "action")).kind == "navigation"
     assert isinstance(bind_step(load_catalog(), renamed, "action"), Unbound)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The authentication function must return a string that identifies the user.",
+        "Once you've configured the trigger, all that's left is to deploy it.",
+        "To use the app, you first need to add your App ID to the client's configuration.",
+    ],
+)
+def test_a_requirement_or_a_next_step_said_as_a_fact_is_not_conceptual(text: str) -> None:
+    assert classify(StepFacts(text)).external_reason != CONCEPTUAL
+
+
+def test_a_statement_in_an_sdk_tutorial_is_client_code_not_conceptual() -> None:
+    text = "A user can add and remove members of their own team from the Manage Team view."
+    found = classify(StepFacts(text, page="tutorial/android-kotlin"))
+    assert found.external and found.interface == "sdk"
+    assert classify(StepFacts(text, page="triggers/overview")).external_reason == CONCEPTUAL

@@ -565,7 +565,14 @@ def _conceptual(rules: Rules, facts: StepFacts, code: _Code) -> tuple[str, str, 
 
 
 def _external(rules: Rules, facts: StepFacts, code: _Code) -> tuple[str, str, Evidence] | None:
-    """(interface, reason, evidence) when an explicit rule puts the step outside the Admin API."""
+    """(interface, reason, evidence) when an explicit rule puts the step outside the Admin API:
+    a tab, client code, a console or other [[external]] rule, else a [[conceptual]] rule."""
+    return _explicit_external(rules, facts, code) or _conceptual(rules, facts, code)
+
+
+def _explicit_external(
+    rules: Rules, facts: StepFacts, code: _Code
+) -> tuple[str, str, Evidence] | None:
     tab = facts.tab.lower()
     for interface in rules.interfaces:
         if interface.external and tab and tab in interface.tabs:
@@ -574,9 +581,6 @@ def _external(rules: Rules, facts: StepFacts, code: _Code) -> tuple[str, str, Ev
                 interface.external,
                 Evidence("external", interface.source, f"tab {facts.tab!r}"),
             )
-    conceptual = _conceptual(rules, facts, code)
-    if conceptual is not None:
-        return conceptual
     own = f"{facts.title} {facts.text}"
     inside = _app_services_evidence(rules, facts.text, facts.labels, code)
     if code.external_urls and not code.api_paths:
