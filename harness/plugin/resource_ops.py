@@ -111,7 +111,9 @@ def save(state: ScenarioState, args: Mapping[str, str]) -> str:
         read: Mapping[str, Any] = client.get_setting(fields.api) or {}
         verb, what = "set", fields.id
     else:
-        existing = next((r for r in client.list_resources(fields.api) if r.name == key), None)
+        existing = next(
+            (r for r in client.list_resources(fields.api) if r.raw.get(fields.key) == key), None
+        )
         if existing is None:
             item = client.create_resource(fields.api, _nested({**dict(fields.defaults), **typed}))
             staged = dict(typed)
@@ -225,7 +227,9 @@ def observe(state: ScenarioState, args: Mapping[str, str]) -> str:
 
 def _listed(state: ScenarioState, fields: ResourceFields, key: str) -> str:
     """The id of the item named ``key`` as the caller sees it (draft view), or ""."""
-    found = next((r for r in state.client.list_resources(fields.api) if r.name == key), None)
+    found = next(
+        (r for r in state.client.list_resources(fields.api) if r.raw.get(fields.key) == key), None
+    )
     return found.id if found is not None else ""
 
 
