@@ -6,6 +6,7 @@ Usage (from the repository root)::
     python benchmarks/corpus_run.py --corpus realm-2021    # one of them
     python benchmarks/corpus_run.py --check                # exit 1 when the modes disagree
     python benchmarks/corpus_run.py -n 2                   # every run in two worker processes
+    python benchmarks/corpus_run.py --list failed          # the live run's failed steps, why
 
 Each corpus is copied into a temporary folder (never the repository); its root holds
 ``snooty.toml`` and no ``docs/``, so it is its own docs folder and needs no
@@ -198,6 +199,13 @@ def main() -> int:
         "--check", action="store_true", help="exit 1 when a step's status differs between modes"
     )
     parser.add_argument(
+        "--list",
+        choices=STATUSES,
+        action="append",
+        default=[],
+        help="also list the live run's steps of this status, with their reasons",
+    )
+    parser.add_argument(
         "-n", dest="workers", default="", help="worker processes for every run (docharness -n)"
     )
     args = parser.parse_args()
@@ -217,6 +225,11 @@ def main() -> int:
                 print(f"corpus_run: {error}", file=sys.stderr)
                 return 2
             differing += report(corpus, results, seconds)
+            listed = [s for s in steps_of(results["live"]).values() if s.status in args.list]
+            if listed:
+                print(f"\n{corpus}: live run, steps {', '.join(args.list)}: {len(listed)}")
+            for step in listed:
+                print(f"  {step.where}: {step.status}: {step.why.splitlines()[0][:200]}")
     return 1 if args.check and differing else 0
 
 
