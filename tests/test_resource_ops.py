@@ -431,6 +431,16 @@ def test_a_toggle_state_the_page_names_sets_its_field_inverted_for_disabled(
     assert found.entry.form == (("auth_providers.disabled", value),)
 
 
+def test_a_toggle_named_in_an_update_is_form_input_and_in_a_save_is_saved_with_it() -> None:
+    catalog = load_catalog()
+    update = bind_step(catalog, 'If you must, disable "Provider Enabled".', "action", PROVIDERS)
+    assert isinstance(update, Bound) and update.entry.result is Result.UI_ONLY
+    assert update.entry.form == (("auth_providers.disabled", "true"),)
+    save = bind_step(catalog, 'Disable "Provider Enabled" and save.', "action", PROVIDERS)
+    assert isinstance(save, Bound) and save.entry.operation == "resource_save"
+    assert save.entry.form == (("auth_providers.disabled", "true"),)
+
+
 def test_a_toggle_without_a_state_is_ui_only_and_says_so() -> None:
     found = bind_step(load_catalog(), 'Click the "Provider Enabled" toggle.', "action", PROVIDERS)
     assert isinstance(found, ByRule) and found.status == "ui-only"

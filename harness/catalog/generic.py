@@ -55,14 +55,6 @@ class Toggle:
 
 
 @dataclass(frozen=True)
-class Button:
-    """A button whose click sets fields and saves at once ("Enable Hosting")."""
-
-    label: str  # lower-cased
-    sets: tuple[tuple[str, Any], ...]
-
-
-@dataclass(frozen=True)
 class ResourceFields:
     """How the UI's form for one resource maps to its Admin API fields (a fields.toml table)."""
 
@@ -74,7 +66,6 @@ class ResourceFields:
     defaults: tuple[tuple[str, Any], ...]
     fields: tuple[Field, ...]
     toggles: tuple[Toggle, ...] = ()
-    buttons: tuple[Button, ...] = ()
     drafted: bool = True  # False: it changes at once, outside drafts (secrets)
     singleton: bool = False
 
@@ -86,7 +77,7 @@ class ResourceFields:
     @property
     def mapped(self) -> bool:
         """Whether anything the page says can set a field of it."""
-        return bool(self.fields or self.toggles or self.buttons)
+        return bool(self.fields or self.toggles)
 
     def field_for(self, labels: tuple[str, ...]) -> Field | None:
         """The field one of the step's labels names (the first label that names one)."""
@@ -100,7 +91,6 @@ class ResourceFields:
         """Whether the field's values are JSON (booleans, numbers), not text."""
         values = [v for f in self.fields if name in (f.name, *f.also) for _, v in f.options]
         values += [v for t in self.toggles if t.field == name for v in (t.on, t.off)]
-        values += [v for b in self.buttons for n, v in b.sets if n == name]
         return any(not isinstance(v, str) for v in values)
 
     def decode(self, name: str, text: str) -> Any:
@@ -134,7 +124,7 @@ def _table(raw: Any, where: str, what: str) -> dict[str, Any]:
 
 
 def _parse_resource(resource_id: str, raw: dict[str, Any], where: str) -> ResourceFields:
-    mapped = raw.get("field") or raw.get("toggle") or raw.get("button")
+    mapped = raw.get("field") or raw.get("toggle")
     needed = ("api", "deployed") if raw.get("singleton") else ("api", "deployed", "key")
     missing = [k for k in needed if not isinstance(raw.get(k), str)]
     if missing and mapped:
@@ -159,12 +149,6 @@ def _parse_resource(resource_id: str, raw: dict[str, Any], where: str) -> Resour
             raise RulesError(f"{where} ({resource_id}): a toggle needs labels, field, on and off")
         labels = frozenset(str(lb).lower() for lb in toggle.get("labels", []))
         toggles.append(Toggle(labels, toggle["field"], toggle["on"], toggle["off"]))
-    buttons = []
-    for button in raw.get("button", []):
-        sets = _table(button.get("sets"), where, f"{resource_id} button `sets`")
-        if not isinstance(button.get("label"), str) or not sets:
-            raise RulesError(f"{where} ({resource_id}): a button needs a label and `sets`")
-        buttons.append(Button(button["label"].lower(), tuple(sets.items())))
     return ResourceFields(
         id=resource_id,
         source=where,
@@ -174,7 +158,6 @@ def _parse_resource(resource_id: str, raw: dict[str, Any], where: str) -> Resour
         defaults=tuple(dict(raw.get("defaults", {})).items()),
         fields=tuple(fields),
         toggles=tuple(toggles),
-        buttons=tuple(buttons),
         drafted=bool(raw.get("drafted", True)),
         singleton=bool(raw.get("singleton", False)),
     )
@@ -222,7 +205,7 @@ def default_fields() -> dict[str, ResourceFields]:
 
 def _known_label(label: str, fields: ResourceFields) -> bool:
     """Whether a rules file names this UI label exactly: a field's label or option, a
-    toggle or button of the resource, a toggle state ("On"), a resource's label
+    toggle of the resource, a toggle state ("On"), a resource's label
     (resources.toml) or a button of a kind rule that is not a pattern ("Save").
 
     Kind rules also match patterns ("disable.*"); a label only such a pattern matches
@@ -232,7 +215,7 @@ def _known_label(label: str, fields: ResourceFields) -> bool:
     plain = label.strip().lower()
     if any(plain in field.labels or plain in dict(field.options) for field in fields.fields):
         return True
-    if any(plain in t.labels for t in fields.toggles) or plain in {b.label for b in fields.buttons}:
+    if any(plain in t.labels for t in fields.toggles):
         return True
     if default_states().of(f'"{label.strip()}"') is not None:
         return True
@@ -342,17 +325,21 @@ def generic_entry(
     operation = OPERATION_OF_KIND.get(found.kind)
     if operation is None or (operation == "resource_delete" and not fields.deletable):
         return None
-    labels = {label.strip().lower() for label in sentence.labels}
-    button = next((b for b in fields.buttons if b.label in labels), None)
-    if button is None and found.kind != "deploy" and _settings(fields, sentence):
+    settings = _settings(fields, sentence) if operation == "resource_save" else []
+    if settings and found.kind != "save":
         return _form_entry(found, fields, sentence, why)  # "disable "X"" sets a toggle
-    sets = button.sets if button is not None and operation == "resource_save" else ()
+    # A save that names a toggle state or option ("turn it off and click Save") sets it too.
+    form = (
+        ()
+        if isinstance(settings, str)
+        else tuple((f"{fields.id}.{name}", encode(value)) for name, value in settings)
+    )
     return StepEntry(
         id=f"generic-{found.resource}-{found.kind}",
         source=fields.source,
         result=Result.VERIFIED,
         operation=operation,
         args=(("resource", found.resource),),
-        form=tuple((f"{fields.id}.{name}", encode(value)) for name, value in sets),
-        why=f"{why}; the button sets {', '.join(n for n, _ in sets)}" if sets else why,
+        form=form,
+        why=why,
     )
