@@ -662,3 +662,30 @@ def test_a_product_that_still_lists_the_deleted_item_fails_the_delete(emulator: 
         failure = _play(_with_preconditions(_scenario(client, DELETE_SECRET, SECRETS)))
     assert failure.startswith("p.txt:11: Find the value")
     assert f"after deleting, secrets {name!r} is still listed" in failure
+
+
+FUNCTIONS = frozenset({"page:functions/define-a-function"})
+
+
+def test_a_boolean_field_takes_the_pages_literal_as_json(emulator: Emulator) -> None:
+    texts = (
+        'Enter `greet` in the "Name" field.',
+        'Set "Private" to `true` to hide the function.',
+        'Click "Save".',
+        'Click "Review & Deploy".',
+        'Click "Deploy".',
+    )
+    with _client(emulator) as client:
+        run = _scenario(client, texts, FUNCTIONS)
+        assert _play(run) == ""
+        [deployed] = client.pull_config()["functions"]
+    assert deployed["name"] == "greet" and deployed["private"] is True
+    assert _statuses(run) == [StepStatus.VERIFIED] * 5
+    assert "functions.private = 'true'" in run.results[1].reason
+
+
+def test_a_boolean_field_given_no_boolean_is_ui_only_naming_the_value() -> None:
+    text = 'Set "Private" to `yes`.'
+    found = bind_step(load_catalog(), text, "action", FUNCTIONS)
+    assert isinstance(found, ByRule) and found.status == "ui-only"
+    assert "`yes`, which is not a value of that field" in found.reason

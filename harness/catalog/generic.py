@@ -91,6 +91,7 @@ class ResourceFields:
         """Whether the field's values are JSON (booleans, numbers), not text."""
         values = [v for f in self.fields if name in (f.name, *f.also) for _, v in f.options]
         values += [v for t in self.toggles if t.field == name for v in (t.on, t.off)]
+        values += [v for n, v in self.defaults if n == name]
         return any(not isinstance(v, str) for v in values)
 
     def decode(self, name: str, text: str) -> Any:
@@ -271,6 +272,15 @@ def _form_entry(
             why=f"sets {shown} (the option or toggle state the page names); {why}.",
         )
     field = fields.field_for(sentence.labels)
+    if field is not None and len(sentence.literals) == 1 and fields.typed(field.name):
+        try:
+            json.loads(sentence.literals[0])
+        except ValueError:
+            reason = (
+                f"the page sets {fields.id}.{field.name} to `{sentence.literals[0]}`, which is "
+                f"not a value of that field (JSON: true, false, a number; {fields.source})"
+            )
+            return "ui-only", reason, fields.source
     if field is None or len(sentence.literals) != 1:
         labels = ", ".join(repr(label) for label in sentence.labels) or "no label"
         reason = (
