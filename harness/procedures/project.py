@@ -40,9 +40,11 @@ from harness.procedures.text import TitleLookup
 from harness.rst import ParsedPage, Project, load_project
 from harness.rst.directives import slug
 
-# Pages to parse that pay for one more process with ``jobs=0`` (auto); measured by
-# benchmarks/paths.py on 2 shared processors.
-PAGES_PER_PROCESS = 60
+# Pages to parse that pay for one more process with ``jobs=0`` (auto), where a processor
+# is free: ``benchmarks/paths.py --crossover`` puts the break-even near 10 pages (a
+# worker starts in the time this process reads about 10); three times that leaves room
+# for the last pages' imbalance. A busy processor never gets one (idle_processors).
+PAGES_PER_PROCESS = 30
 
 
 @dataclass(frozen=True)
