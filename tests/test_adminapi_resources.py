@@ -57,6 +57,8 @@ def test_every_listed_resource_path_is_in_the_spec() -> None:
             assert items, f"{described.name}: the spec has no item path"
             methods = {m.upper() for p in items for m in paths[p]}
             assert not described.update or described.update in methods, described.name
+            # `get = false` exactly when the spec has no GET of one item
+            assert described.get == ("GET" in methods), described.name
 
 
 def test_a_collection_round_trip(client: AdminClient) -> None:
@@ -156,3 +158,11 @@ def test_apps_are_created_and_deleted(client: AdminClient) -> None:
     assert [app.name for app in client.list_apps()] == ["realm-app"]
     with pytest.raises(NotFoundError):
         client.delete_app(made.id)
+
+
+def test_an_item_the_api_cannot_get_alone_is_read_from_its_list(client: AdminClient) -> None:
+    made = client.create_resource("secrets", {"name": "token", "value": "s3cr3t"})
+    read = client.get_resource("secrets", made.id)
+    assert read.name == "token" and "value" not in read.raw  # a secret's value is never shown
+    with pytest.raises(NotFoundError, match="no item 'nope' listed"):
+        client.get_resource("secrets", "nope")

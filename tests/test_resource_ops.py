@@ -689,3 +689,26 @@ def test_a_boolean_field_given_no_boolean_is_ui_only_naming_the_value() -> None:
     found = bind_step(load_catalog(), text, "action", FUNCTIONS)
     assert isinstance(found, ByRule) and found.status == "ui-only"
     assert "`yes`, which is not a value of that field" in found.reason
+
+
+def test_a_resource_outside_drafts_is_verified_by_the_read_right_after_its_save(
+    emulator: Emulator,
+) -> None:
+    texts = ('Enter `apiKey` in the "Secret Name" field.', 'Click "Save".')
+    with _client(emulator) as client:
+        run = _scenario(client, texts, SECRETS)
+        assert _play(run) == ""  # nothing staged in a draft: nothing left undeployed
+        assert client.list_drafts() == []
+        assert [s.name for s in client.list_resources("secrets")] == ["apiKey"]
+    assert _statuses(run) == [StepStatus.VERIFIED] * 2
+    assert "secrets read back after this step saved it" in run.results[0].reason
+    assert "outside drafts" in run.results[1].reason
+
+
+def test_a_secret_stored_under_another_name_fails_the_name_step(emulator: Emulator) -> None:
+    texts = ('Enter `apiKey` in the "Secret Name" field.', 'Click "Save".')
+    renamed = Rewrite("POST", "/secrets", '"apiKey"', '"apiKay"', answer=False)
+    with _client(emulator, renamed) as client:
+        failure = _play(_scenario(client, texts, SECRETS))
+    assert failure.startswith('p.txt:12: Click "Save"')
+    assert "name is 'apiKay', not 'apiKey'" in failure

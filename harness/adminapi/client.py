@@ -277,7 +277,15 @@ class AdminClient:
         return [Record.from_json(raw) for raw in self._list("GET", path)]
 
     def get_resource(self, name: str, item_id: str, **parents: str) -> Record:
-        path = self._collection(name).locate(self._app, parents, item_id)
+        """One item; from the collection's list when the API has no GET of one item."""
+        described = self._collection(name)
+        if not described.get:
+            found = [r for r in self.list_resources(name, **parents) if r.id == item_id]
+            if not found:
+                path = described.locate(self._app, parents)
+                raise NotFoundError(None, "NotFound", f"no item {item_id!r} listed", "GET", path)
+            return found[0]
+        path = described.locate(self._app, parents, item_id)
         return Record.from_json(self._object("GET", path))
 
     def create_resource(self, name: str, body: Mapping[str, Any], **parents: str) -> Record:

@@ -34,6 +34,7 @@ class Resource:
     path: str  # relative to the app, e.g. "services/{serviceId}/rules"
     kind: ResourceKind
     update: str  # "PUT", "PATCH" or "" (not editable)
+    get: bool = True  # False: an item is read only through the collection's list
 
     @property
     def parents(self) -> tuple[str, ...]:
@@ -81,7 +82,11 @@ def load_resources(path: Path = RESOURCES_PATH) -> Mapping[str, Resource]:
             )
         if not isinstance(entry.get("path"), str) or not entry["path"]:
             raise ConfigurationError(f"{path}: resource {name!r} has no path")
-        found[name] = Resource(name=name, path=entry["path"], kind=kind, update=update)
+        if not isinstance(entry.get("get", True), bool):
+            raise ConfigurationError(f"{path}: resource {name!r}: get must be true or false")
+        found[name] = Resource(
+            name=name, path=entry["path"], kind=kind, update=update, get=entry.get("get", True)
+        )
     return found
 
 
