@@ -3,6 +3,12 @@
 Pure functions between the store's documents and the one JSON object, so
 pull and push are inverse by construction: ``resources.toml`` [pull] says
 which document each field is. Pull always shows the deployed documents.
+
+Two fields are other views of data the API keeps elsewhere, as in the product:
+``environments`` (per environment, the values defined in it) is the
+``environment_values`` records (per value, its value in each environment), and
+``environment`` is the app's environment tag, which ``PUT .../environment``
+sets too (the ``environment`` document).
 """
 
 from __future__ import annotations
@@ -19,7 +25,11 @@ from harness.emulator.openapi import spec as loaded_spec
 
 ID_FIELD = "_id"
 SERVICES_FIELD = "data_sources"
-APP_FIELDS = ("name", "provider_region", "deployment_model", "environment")
+ENVIRONMENTS_FIELD = "environments"
+ENVIRONMENT_FIELD = "environment"
+ENVIRONMENT_KEY = "environment"  # the document PUT .../environment writes
+APP_FIELDS = ("name", "provider_region", "deployment_model", ENVIRONMENT_FIELD)
+_ENVIRONMENT_FILES = {"none": "no-environment"}  # the app directory's name for no tag
 
 
 def _schema() -> Mapping[str, Any]:
@@ -36,7 +46,9 @@ def to_config(app: Mapping[str, Any], documents: Mapping[str, Any]) -> dict[str,
     config: dict[str, Any] = {name: app[name] for name in APP_FIELDS if app.get(name)}
     for field, key in resources().pull.items():
         document = documents.get(key)
-        if field == SERVICES_FIELD:
+        if field == ENVIRONMENTS_FIELD:
+            config[field] = _by_environment(document)
+        elif field == SERVICES_FIELD:
             config[field] = [
                 {**_without_id(record), "config": copy.deepcopy(documents.get(_config(rid), {}))}
                 for rid, record in (document or {}).items()
@@ -50,13 +62,17 @@ def to_config(app: Mapping[str, Any], documents: Mapping[str, Any]) -> dict[str,
 
 def to_zip(config: Mapping[str, Any]) -> bytes:
     """The configuration as an export's zip: ``realm_config.json`` with the app's own
-    fields, ``data_sources/<name>/config.json`` per data source, ``<field>.json`` for the
-    rest. Entries are written in a fixed order with a fixed date, so exports compare."""
+    fields, ``data_sources/<name>/config.json`` per data source,
+    ``environments/<environment>.json`` per environment, ``<field>.json`` for the rest.
+    Entries are written in a fixed order with a fixed date, so exports compare."""
     files: dict[str, Any] = {"realm_config.json": {k: config[k] for k in APP_FIELDS if k in config}}
     for source in config.get(SERVICES_FIELD, []):
         files[f"{SERVICES_FIELD}/{source.get('name', '')}/config.json"] = source
+    environments = config.get(ENVIRONMENTS_FIELD, {}).get("values", {})
+    for env, defined in environments.items():
+        files[f"{ENVIRONMENTS_FIELD}/{_ENVIRONMENT_FILES.get(env, env)}.json"] = defined
     for field, value in config.items():
-        if field not in APP_FIELDS and field != SERVICES_FIELD:
+        if field not in (*APP_FIELDS, SERVICES_FIELD, ENVIRONMENTS_FIELD):
             files[f"{field}.json"] = value
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -75,9 +91,13 @@ def from_config(
     ``name``, so that a pull, edit, push round trip changes only what was edited.
     """
     changes: dict[str, Any] = {}
+    if ENVIRONMENT_FIELD in config:
+        changes[ENVIRONMENT_KEY] = {ENVIRONMENT_FIELD: config[ENVIRONMENT_FIELD]}
     for field, key in resources().pull.items():
         value = config.get(field)
-        if field == SERVICES_FIELD or _is_list(field):
+        if field == ENVIRONMENTS_FIELD:
+            changes[key] = _by_value(value, documents.get(key) or {}, new_id)
+        elif field == SERVICES_FIELD or _is_list(field):
             records: dict[str, Any] = {}
             existing = documents.get(key) or {}
             for item in value if isinstance(value, list) else []:
@@ -114,3 +134,50 @@ def _config(service_id: str) -> str:
 
 def _without_id(record: Mapping[str, Any]) -> dict[str, Any]:
     return {k: copy.deepcopy(v) for k, v in record.items() if k != ID_FIELD}
+
+
+def app_environment(documents: Mapping[str, Any]) -> str | None:
+    """The environment tag set after the app was created (PUT .../environment or a push);
+    None when none was."""
+    document = documents.get(ENVIRONMENT_KEY)
+    if not isinstance(document, Mapping):
+        return None
+    tag = document.get(ENVIRONMENT_FIELD)
+    return tag if isinstance(tag, str) else None
+
+
+def _environment_names() -> tuple[str, ...]:
+    """The environments the spec's AllEnvironmentValues lists (none, development ...)."""
+    schema = resolve(_schema()["properties"][ENVIRONMENTS_FIELD])
+    return tuple(resolve(schema["properties"]["values"]).get("properties", {}))
+
+
+def _by_environment(records: Any) -> dict[str, Any]:
+    """``environment_values`` records as the app directory's ``environments/`` files: for
+    every environment, ``{"values": {name: value}}`` of the records that define one."""
+    by_env: dict[str, Any] = {name: {"values": {}} for name in _environment_names()}
+    for record in (records or {}).values():
+        if not isinstance(record, Mapping) or not isinstance(record.get("values"), Mapping):
+            continue
+        for env, value in record["values"].items():
+            if env in by_env:
+                by_env[env]["values"][record.get("name", "")] = copy.deepcopy(value)
+    return {"values": by_env}
+
+
+def _by_value(
+    environments: Any, existing: Mapping[str, Any], new_id: Callable[[], str]
+) -> dict[str, Any]:
+    """The ``environments/`` files back as ``environment_values`` records, one per value
+    name, keeping the id of an existing record of that name."""
+    per_env = environments.get("values") if isinstance(environments, Mapping) else None
+    values: dict[str, dict[str, Any]] = {}
+    for env, spec in (per_env or {}).items():
+        defined = spec.get("values") if isinstance(spec, Mapping) else None
+        for name, value in (defined or {}).items():
+            values.setdefault(name, {})[env] = copy.deepcopy(value)
+    records: dict[str, Any] = {}
+    for name, by_env in values.items():
+        record_id = _match({"name": name}, existing) or new_id()
+        records[record_id] = {"name": name, "values": by_env, ID_FIELD: record_id}
+    return records

@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Literal
 
 from harness.emulator import hosting
-from harness.emulator.appconfig import from_config, to_config, to_zip
+from harness.emulator.appconfig import app_environment, from_config, to_config, to_zip
 from harness.emulator.defaults import (
     DEFAULT_APP_ID,
     DEFAULT_GROUP_ID,
@@ -602,6 +602,7 @@ class Store:
             "product": "standard",
             "environment": "",
             **app.app_fields,
+            **_environment_of(app.docs),
         }
 
     def _draft_json(self, app: _App, draft: Draft) -> dict[str, Any]:
@@ -701,6 +702,12 @@ class Store:
 def config_key(service_id: str) -> str:
     """The document key of a service's configuration."""
     return f"{SERVICES}/{service_id}/config"
+
+
+def _environment_of(documents: Documents) -> dict[str, str]:
+    """The environment tag a PUT .../environment or a push set, if any (it outlives creation)."""
+    tag = app_environment(documents)
+    return {} if tag is None else {"environment": tag}
 
 
 def is_drafted(key: str) -> bool:
