@@ -135,6 +135,7 @@ def test_statements_only_are_external_as_conceptual(text: str) -> None:
         ("Once your changes are merged, you can delete the development app.", "action"),
         ('A role\'s "Apply When" expression decides whether the role applies.', "action"),
         ("The default value is `false` for every new function.", "action"),  # a literal
+        ("The configuration file has the following form:", "action"),  # a block follows
         ("You have now paused Device Sync.", "outcome"),  # an outcome claims a state
     ],
 )

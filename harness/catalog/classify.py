@@ -554,10 +554,13 @@ def _states_only(rules: Rules, rule: _Conceptual, text: str) -> bool:
 
 
 def _conceptual(rules: Rules, facts: StepFacts, code: _Code) -> tuple[str, str, Evidence] | None:
-    """A [[conceptual]] rule: an action step of statements only, naming no label or literal
-    and holding no code (an outcome states what the page claims: it is never conceptual)."""
+    """A [[conceptual]] rule: an action step of statements only, naming no label or literal,
+    holding no code and introducing no block with a closing colon (an outcome states what
+    the page claims: it is never conceptual)."""
     if facts.kind != "action" or facts.labels or facts.literals or facts.code:
         return None
+    if facts.text.rstrip().endswith(":"):
+        return None  # it introduces a block (code, a list) that may be what the step asks for
     for rule in rules.conceptual:
         if _states_only(rules, rule, facts.text):
             return rule.interface, rule.reason, Evidence("external", rule.source, "statements only")
