@@ -277,3 +277,13 @@ def test_a_statement_in_an_sdk_tutorial_is_client_code_not_conceptual() -> None:
     found = classify(StepFacts(text, page="tutorial/android-kotlin"))
     assert found.external and found.interface == "sdk"
     assert classify(StepFacts(text, page="triggers/overview")).external_reason == CONCEPTUAL
+
+
+def test_the_trigger_forms_own_labels_name_triggers() -> None:
+    """The Triggers page's buttons and fields, wherever a page names them."""
+    text = 'To create a trigger, click "Add a Trigger".'
+    found = classify(StepFacts.from_sentence(text, "action", ["@page:any/page"]))
+    assert (found.kind, found.resource) == ("create", "triggers")
+    assert not isinstance(bind_step(load_catalog(), text, "action"), Unbound)
+    without = parse_rules(*_without(2, '"Add a Trigger", '))
+    assert classify(StepFacts.from_sentence(text, "action"), without).resource != "triggers"
