@@ -6,6 +6,10 @@ as a user runs it: ``docharness extract``, ``run --record`` against the local em
 model grows, so nothing here asserts them: what must hold is that every step's status is
 the same in all three modes, that replay touches no network, and that the recordings
 hold no credentials. ``python benchmarks/corpus_run.py`` prints the figures.
+
+One test per corpus runs everything and lists every problem it finds: the runs are most
+of its time, and separate tests sharing them would each run them again in another
+worker under ``pytest -n``.
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -26,6 +29,7 @@ pytestmark = pytest.mark.corpus
 
 CORPORA = ("app-services", "realm-2021")
 MODES = ("record", "replay", "live")
+Network = list[tuple[str, str]]  # (kind, address) of each network use the guard noted
 
 # Loaded by every Python process the run starts (PYTHONPATH), before docharness: it notes
 # each connection to an internet address and each name lookup, and refuses them when told.
@@ -64,32 +68,13 @@ socket.socket.connect_ex = _guarded(socket.socket.connect_ex, "connect_ex")
 """
 
 
-@dataclass(frozen=True)
-class CorpusRuns:
-    """One corpus run in the three modes, in one temporary project."""
-
-    project: Project
-    results: dict[str, RunResult]
-    network: dict[str, list[list[str]]]  # mode -> [kind, address] the guard noted
-
-
-@pytest.fixture(scope="module", params=CORPORA)
-def corpus_runs(
-    request: pytest.FixtureRequest, shared_dir: Path, tmp_path_factory: pytest.TempPathFactory
-) -> CorpusRuns:
-    name: str = request.param
-    scratch = tmp_path_factory.mktemp(f"corpus-{name}")
-    root = scratch / name
-    # The corpus root holds snooty.toml and no docs/: it is its own docs folder.
-    shutil.copytree(shared_dir / "corpus" / name, root)
-    project = Project(root)
-    extracted = project.docharness("extract", ".", "-o", "features")
-    assert extracted.code in (0, 1), extracted.output  # 1: lint errors on the pages
+def _run_modes(project: Project, scratch: Path) -> tuple[dict[str, RunResult], dict[str, Network]]:
+    """Each mode's results, and every network use the guard noted in it."""
     guard = scratch / "guard"
     guard.mkdir()
     (guard / "sitecustomize.py").write_text(NETWORK_GUARD, encoding="utf-8")
     results: dict[str, RunResult] = {}
-    network: dict[str, list[list[str]]] = {}
+    network: dict[str, Network] = {}
     for mode in MODES:
         log = scratch / f"network-{mode}.jsonl"
         log.touch()
@@ -98,14 +83,14 @@ def corpus_runs(
         if mode == "replay":
             env["DOCHARNESS_TEST_NETWORK_REFUSE"] = "1"  # offline for real: any attempt fails
         extra = ["--record-failed"] if mode == "record" else []
-        path = root / "reports" / mode / "results.json"
+        path = project.root / "reports" / mode / "results.json"
         args = ("run", f"--{mode}", *extra, "--allow-unbound", "-q", "--results", str(path))
         done = project.docharness(*args, env=env)
         assert done.code in (0, 1), f"run --{mode}:\n{done.output}"
         results[mode] = load(path)
         lines = log.read_text(encoding="utf-8").splitlines()
-        network[mode] = [json.loads(line) for line in lines]
-    return CorpusRuns(project, results, network)
+        network[mode] = [(kind, address) for kind, address in map(json.loads, lines)]
+    return results, network
 
 
 def _statuses(result: RunResult) -> dict[tuple[str, str, int], tuple[str, StepStatus, str]]:
@@ -120,11 +105,13 @@ def _statuses(result: RunResult) -> dict[tuple[str, str, int], tuple[str, StepSt
     return found
 
 
-def test_every_step_has_the_same_status_in_record_replay_and_live(corpus_runs: CorpusRuns) -> None:
-    runs = {mode: _statuses(result) for mode, result in corpus_runs.results.items()}
-    recorded = runs["record"]
-    assert len(recorded) > 100  # the whole corpus ran, not a handful of scenarios
-    assert any(status is StepStatus.VERIFIED for _, status, _ in recorded.values())
+def _differing_statuses(results: dict[str, RunResult]) -> list[str]:
+    """Every step whose status is not the same in all modes: where, and each mode's."""
+    runs = {mode: _statuses(result) for mode, result in results.items()}
+    if len(runs["record"]) < 100:
+        return [f"only {len(runs['record'])} steps recorded: the corpus did not run whole"]
+    if not any(status is StepStatus.VERIFIED for _, status, _ in runs["record"].values()):
+        return ["no step verified: nothing was compared that an Admin API answer decides"]
     differing = []
     for key in sorted(set().union(*runs.values())):
         seen = {mode: steps.get(key) for mode, steps in runs.items()}
@@ -134,38 +121,57 @@ def test_every_step_has_the_same_status_in_record_replay_and_live(corpus_runs: C
                 f"{mode} {found[1].value}: {found[2][:200]}" if found else f"{mode} absent"
                 for mode, found in seen.items()
             )
-            differing.append(f"{where}: {detail}")
-    assert not differing, "\n".join(differing)
+            differing.append(f"{where}: status differs: {detail}")
+    return differing
 
 
-def test_replay_touches_no_network(corpus_runs: CorpusRuns) -> None:
-    assert corpus_runs.results["replay"].run.mode == "replay"
-    assert corpus_runs.network["replay"] == []
-    # The guard sees a run's requests: the recording's and the live run's, to the emulator.
-    for mode in ("record", "live"):
-        seen = corpus_runs.network[mode]
-        assert any(kind == "connect" and "127.0.0.1" in address for kind, address in seen), mode
+def _network_problems(network: dict[str, Network]) -> list[str]:
+    """Replay used the network; or the guard did not see the runs that must use it."""
+    problems = [f"replay used the network: {kind} {address}" for kind, address in network["replay"]]
+    for mode in ("record", "live"):  # the guard sees a run's requests to the emulator
+        if not any(kind == "connect" and "127.0.0.1" in address for kind, address in network[mode]):
+            problems.append(f"the network guard saw no request of the {mode} run")
+    return problems
 
 
-def test_the_recordings_pass_the_audit(corpus_runs: CorpusRuns, shared_dir: Path) -> None:
-    cassettes = list((corpus_runs.project.root / "cassettes").rglob("*.yaml"))
-    scenarios = sum(len(page.procedures) for page in corpus_runs.results["record"].pages)
-    assert len(cassettes) == scenarios  # every scenario recorded, failed ones too
-    spec = shared_dir / "openapi/admin-v3.yaml"
-    audited = corpus_runs.project.docharness("cassettes", "--spec", str(spec))
-    assert audited.code == 0, audited.output
-    assert f"{scenarios} cassettes checked (coverage, credentials, spec): 0 problem" in (
-        audited.output
-    )
+def _audit_problems(project: Project, spec: Path, scenarios: int) -> list[str]:
+    """``docharness cassettes --spec``: a recording per scenario, no credentials, true to spec."""
+    cassettes = len(list((project.root / "cassettes").rglob("*.yaml")))
+    if cassettes != scenarios:  # every scenario recorded, failed ones too
+        return [f"{cassettes} cassettes for {scenarios} scenarios"]
+    audited = project.docharness("cassettes", "--spec", str(spec))
+    expected = f"{scenarios} cassettes checked (coverage, credentials, spec): 0 problem"
+    if audited.code != 0 or expected not in audited.output:
+        return [f"docharness cassettes exited {audited.code}:\n{audited.output}"]
+    return []
 
 
-def test_no_file_a_run_wrote_holds_the_api_key(corpus_runs: CorpusRuns) -> None:
-    root = corpus_runs.project.root
+def _leaks(root: Path) -> list[str]:
+    """Files of cassettes/ and reports/ holding the key the runs logged in with."""
     written = [p for folder in ("cassettes", "reports") for p in (root / folder).rglob("*")]
-    assert len(written) > 10
-    leaked = [
-        path
+    return [
+        f"{path}: holds the emulator's private API key"
         for path in written
         if path.is_file() and DEFAULT_PRIVATE_KEY in path.read_text(errors="replace")
     ]
-    assert not leaked  # the key the runs logged in with (the emulator's)
+
+
+@pytest.mark.parametrize("name", CORPORA)
+def test_the_corpus_runs_alike_in_record_replay_and_live(
+    name: str, shared_dir: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / name
+    # The corpus root holds snooty.toml and no docs/: it is its own docs folder.
+    shutil.copytree(shared_dir / "corpus" / name, root)
+    project = Project(root)
+    extracted = project.docharness("extract", ".", "-o", "features")
+    assert extracted.code in (0, 1), extracted.output  # 1: lint errors on the pages
+    results, network = _run_modes(project, tmp_path)
+    scenarios = sum(len(page.procedures) for page in results["record"].pages)
+    problems = [
+        *_differing_statuses(results),
+        *_network_problems(network),
+        *_audit_problems(project, shared_dir / "openapi/admin-v3.yaml", scenarios),
+        *_leaks(root),
+    ]
+    assert not problems, "\n".join(problems)
