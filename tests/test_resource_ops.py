@@ -712,3 +712,27 @@ def test_a_secret_stored_under_another_name_fails_the_name_step(emulator: Emulat
         failure = _play(_scenario(client, texts, SECRETS))
     assert failure.startswith('p.txt:12: Click "Save"')
     assert "name is 'apiKay', not 'apiKey'" in failure
+
+
+def test_a_trigger_named_by_the_page_is_made_valid_by_stand_ins_never_evidence(
+    emulator: Emulator,
+) -> None:
+    page = frozenset({"page:triggers/scheduled-triggers"})
+    texts = (
+        'Enter `nightly` in the "Trigger Name" field.',
+        'Switch the "Enabled" toggle off.',
+        'Click "Save".',
+        'Click "Review & Deploy".',
+        'Click "Deploy".',
+    )
+    with _client(emulator) as client:
+        run = _scenario(client, texts, page)
+        assert _play(run) == ""
+        [deployed] = client.pull_config()["triggers"]
+    assert (deployed["name"], deployed["type"], deployed["disabled"]) == (
+        "nightly",
+        "SCHEDULED",
+        True,
+    )
+    assert _statuses(run) == [StepStatus.VERIFIED] * 5
+    assert "type" not in run.results[2].reason  # the stand-in type is sent, never shown as read
