@@ -314,7 +314,7 @@ def test_reenabling_a_terminated_sync_needs_its_configuration_again(api: Api) ->
     refused = assert_error(
         api.patch_config({"sync": {"state": "enabled"}}), 400, "InvalidSyncConfiguration"
     )
-    assert "database_name" in refused["error"] and "partition.key" in refused["error"]
+    assert "partition.key" in refused["error"] and "partition.type" in refused["error"]
     assert api.config()["sync"] == {"state": ""}
     assert api.patch_config(REENABLE).status_code == 204
     sync = api.config()["sync"]

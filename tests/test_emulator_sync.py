@@ -17,6 +17,8 @@ ENABLED = {
     "partition": {"key": "_partition", "type": "string"},
 }
 CONFIG = {"clusterName": "Cluster0", "readPreference": "primary", "sync": ENABLED}
+PARTITION = {"key": "_partition", "type": "string"}
+DEV_MODE = {"development_mode_enabled": True}
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=5),
@@ -55,6 +57,10 @@ def test_the_input_is_never_modified() -> None:
     ("patch", "words"),
     [
         ({"sync": {"state": "enabled", "database_name": "x"}}, ["partition.key", "partition.type"]),
+        (
+            {"sync": {**DEV_MODE, "state": "enabled", "partition": PARTITION}},
+            ["database_name"],
+        ),
         ({"sync": {"state": "disabled"}}, ["not enabled"]),
         ({"flexible_sync": {"state": "enabled"}}, ["queryable_fields_names"]),
         (
@@ -78,3 +84,11 @@ def test_resuming_a_paused_sync_needs_only_the_state() -> None:
     paused = apply_config_patch(CONFIG, {"sync": {"state": "disabled"}})
     resumed = apply_config_patch(paused, {"sync": {"state": "enabled"}})
     assert resumed["sync"] == ENABLED
+
+
+def test_partition_sync_without_development_mode_needs_no_database() -> None:
+    terminated = {**CONFIG, "sync": {"state": ""}}
+    after = apply_config_patch(
+        terminated, {"sync": {"state": "enabled", "database_name": "", "partition": PARTITION}}
+    )
+    assert after["sync"]["state"] == "enabled"

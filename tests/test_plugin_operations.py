@@ -87,10 +87,27 @@ def test_enable_needs_partition_mode_and_the_form_values(emulator: Emulator) -> 
         state.form.update(mode="flexible")
         with pytest.raises(CheckFailed, match="sync mode 'flexible' is not supported"):
             stage_enable_sync(state, {})
-        state.form.update(mode="partition", partition_key="_partition")
+        state.form.update(mode="partition")
+        with pytest.raises(CheckFailed, match="the form has no partition_key"):
+            stage_enable_sync(state, {})
+        state.form.update(partition_key="_partition", development_mode="true")
         with pytest.raises(CheckFailed, match="the form has no database_name"):
             stage_enable_sync(state, {})
         assert client.list_drafts() == []
+
+
+def test_enable_without_development_mode_needs_no_database_name(emulator: Emulator) -> None:
+    emulator.reset(Faults(sync_terminated=True))
+    with _client(emulator) as client:
+        state = _state(client)
+        state.form.update(mode="partition", partition_key="owner_id")
+        stage_enable_sync(state, {})
+        staged = state.sync_state()
+        assert (staged.state, staged.partition_key, staged.database_name) == (
+            "enabled",
+            "owner_id",
+            "",
+        )
 
 
 def test_review_of_a_draft_this_scenario_did_not_stage_fails(emulator: Emulator) -> None:

@@ -116,7 +116,9 @@ def _missing_settings(key: str, sync: Mapping[str, Any]) -> list[str]:
         ok = isinstance(fields, list) and all(isinstance(name, str) for name in fields)
         return [] if ok else ["queryable_fields_names"]
     missing = []
-    if not _text(sync, "database_name"):
+    # Partition-Based Sync needs a database only for Development Mode (where it creates
+    # collections): the realm-2021 Admin API page enables it with "database_name": "".
+    if sync.get("development_mode_enabled") is True and not _text(sync, "database_name"):
         missing.append("database_name")
     partition = sync.get("partition")
     partition = partition if isinstance(partition, Mapping) else {}

@@ -32,6 +32,7 @@ from harness.plugin.operations import (
     OPERATIONS,
     CheckFailed,
     FormCheck,
+    FormIncomplete,
     NothingToVerify,
     ScenarioState,
 )
@@ -181,6 +182,15 @@ class ScenarioRun:
                 "`docharness run --record` if the page is right)",
                 tuple(self.calls[start:]),
             )
+        except FormIncomplete as missing:
+            unsent = self._unsent_input()
+            if unsent is None:
+                return "", str(missing), tuple(self.calls[start:])
+            raise NothingToVerify(
+                f"{missing}, and the step at line {unsent.line} ({unsent.text[:60]!r}) that "
+                f"could is {unsent.status.value}: docharness entered nothing for it, so the "
+                "form cannot be sent as the page fills it"
+            ) from missing
         except _STEP_ERRORS as error:
             return "", str(error), tuple(self.calls[start:])
         return message, "", tuple(self.calls[start:])
