@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from harness.commands import apply_to_pull, locate
 from harness.emulator import (
     DEFAULT_APP_ID,
     DEFAULT_GROUP_ID,
@@ -152,6 +153,8 @@ def test_a_pushed_environment_tag_is_the_apps_environment(http: httpx.Client) ->
 def test_the_environment_set_through_the_api_is_pulled(http: httpx.Client) -> None:
     answer = http.put(f"{APP}/environment", json={"environment": "qa"})
     assert answer.status_code == 200, answer.text
+    _conforms(answer)
+    assert (answer.json()["_id"], answer.json()["environment"]) == (DEFAULT_APP_ID, "qa")
     assert pulled(http)["environment"] == "qa"
     assert http.get(APP).json()["environment"] == "qa"
     http.put(f"{APP}/environment", json={"environment": ""})
@@ -191,3 +194,29 @@ def test_the_export_has_one_file_per_environment(http: httpx.Client) -> None:
     production = json.loads(archive.read("environments/production.json"))
     assert production == {"values": {"baseUrl": "https://example.com"}}
     assert json.loads(archive.read("realm_config.json"))["environment"] == "production"
+
+
+def test_an_edited_environment_file_is_pushed_to_that_environment(http: httpx.Client) -> None:
+    assert locate("environments/no-environment.json") == ("environments", "values", "none")
+    config = pulled(http)
+    for file, value in (("no-environment", 1), ("qa", 2)):
+        config = apply_to_pull(config, f"environments/{file}.json", {"values": {"n": value}})
+    push(http, config)
+    (record,) = http.get(f"{APP}/environment_values").json()
+    one = http.get(f"{APP}/environment_values/{record['_id']}").json()
+    assert one["values"] == {"none": 1, "qa": 2}
+
+
+def test_a_push_to_an_environment_the_spec_does_not_list_is_refused(http: httpx.Client) -> None:
+    config = pulled(http)
+    config["environments"]["values"]["no-environment"] = {"values": {"n": 1}}
+    answer = http.patch(f"{APP}/push", json=config)
+    assert answer.status_code == 400, answer.text
+    assert "'no-environment'" in answer.json()["error"]
+    assert http.get(f"{APP}/environment_values").json() == []
+
+
+def test_setting_an_environment_the_spec_does_not_list_is_refused(http: httpx.Client) -> None:
+    answer = http.put(f"{APP}/environment", json={"environment": "staging"})
+    assert answer.status_code == 400, answer.text
+    assert http.get(APP).json()["environment"] == ""

@@ -165,6 +165,8 @@ def sweep(http: httpx.Client, emulator: Emulator) -> None:
     http.get(f"{APP}/export", params={"deployment": UNKNOWN}, headers=auth)
     http.patch(f"{APP}/push", headers=auth, json=http.get(f"{APP}/pull", headers=auth).json())
     http.patch(f"{APP}/push", headers=auth, json={"banana": 1})
+    for tag in ("qa", "staging", ""):
+        http.put(f"{APP}/environment", headers=auth, json={"environment": tag})
     sweep_generic(http, auth, service_id)
 
     emulator.reset(Faults(throttle_next=1, unavailable_next=1))

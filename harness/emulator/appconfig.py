@@ -20,6 +20,7 @@ import zipfile
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from harness.emulator.errors import ApiError
 from harness.emulator.openapi import fill, resolve, resources
 from harness.emulator.openapi import spec as loaded_spec
 
@@ -171,6 +172,15 @@ def _by_value(
     """The ``environments/`` files back as ``environment_values`` records, one per value
     name, keeping the id of an existing record of that name."""
     per_env = environments.get("values") if isinstance(environments, Mapping) else None
+    unknown = sorted(set(per_env or {}) - set(_environment_names()))
+    if unknown:
+        raise ApiError(
+            400,
+            f"the request body does not fit the spec: environments.values has no environment "
+            f"{', '.join(map(repr, unknown))} (AllEnvironmentValues: "
+            f"{', '.join(_environment_names())})",
+            "BadRequest",
+        )
     values: dict[str, dict[str, Any]] = {}
     for env, spec in (per_env or {}).items():
         defined = spec.get("values") if isinstance(spec, Mapping) else None

@@ -26,6 +26,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from harness.emulator import generic, hosting
+from harness.emulator.appconfig import ENVIRONMENT_KEY
 from harness.emulator.errors import ApiError
 from harness.emulator.openapi import GENERIC_KINDS, Operation, operations, problems
 from harness.emulator.state import HEALTHY, Faults, Store
@@ -316,6 +317,15 @@ def _get_app(call: Call) -> tuple[int, Any]:
     return 200, call.store.get_app(*_app(call))
 
 
+def _set_environment(call: Call) -> tuple[int, Any]:
+    """The app's environment tag changes at once (it is no draft's), and the app is the answer."""
+    tag = _object_body(call).get("environment", "")
+    call.store.change(
+        call.user_id, *_app(call), ENVIRONMENT_KEY, lambda _: ({"environment": tag}, None)
+    )
+    return 200, call.store.get_app(*_app(call))
+
+
 def _get_service_config(call: Call) -> tuple[int, Any]:
     return 200, call.store.get_service_config(call.user_id, *_app(call), call.params["serviceId"])
 
@@ -461,6 +471,7 @@ _HAND_WRITTEN: Mapping[str, Handler] = {
     "GET /groups/{groupId}/apps": _list_apps,
     "POST /groups/{groupId}/apps": _create_app,
     f"GET {APP}": _get_app,
+    f"PUT {APP}/environment": _set_environment,
     f"DELETE {APP}": _delete_app,
     f"GET {APP}/services/{{serviceId}}/config": _get_service_config,
     f"PATCH {APP}/services/{{serviceId}}/config": _patch_service_config,
