@@ -22,9 +22,10 @@ in one run:
   starts a second process); only these rows are measured then;
 - what the installed pytest11 plugin adds to ``pytest`` on 3 empty tests in a
   project that does not use docharness (against ``-p no:docharness``);
-  target <= 0.05 s (5x ``--repeat`` runs of each: the difference is small), in
-  CPU time: what the plugin adds is imports, and a few milliseconds of them
-  drown in the wall-clock noise of a shared machine.
+  target <= 0.05 s, in CPU time, the least of 5x ``--repeat`` runs of each:
+  what the plugin adds is a few milliseconds of imports, which drown in the
+  noise of a shared machine (noise only ever adds time, so the least run of
+  each is the one closest to the work itself).
 
 Every single-process path's CPU time (user + system of the child) is printed
 too: on a machine other jobs keep busy, the CPU ratio shows the work done
@@ -96,6 +97,10 @@ class _Process:
     def median_cpu(self, runs: int) -> float:
         """The median CPU seconds of the last ``runs`` runs (those median_times timed)."""
         return statistics.median(self.cpu[-runs:])
+
+    def least_cpu(self, runs: int) -> float:
+        """The least CPU seconds of the last ``runs`` runs."""
+        return min(self.cpu[-runs:])
 
 
 def _process(
@@ -305,7 +310,7 @@ def _measure(corpus: Path, pages: int, repeat: int, scratch: Path) -> tuple[list
     )
     # A difference of a few milliseconds between two ~1 s runs: more runs, and CPU time.
     median_times([plugin, no_plugin], repeat * 5)
-    plugin_s, no_plugin_s = plugin.median_cpu(repeat * 5), no_plugin.median_cpu(repeat * 5)
+    plugin_s, no_plugin_s = plugin.least_cpu(repeat * 5), no_plugin.least_cpu(repeat * 5)
     notes = [
         f"extract: {built} pages built from {corpus}",
         f"run: {count} scenarios, {seconds(replay_s / count)} each replayed, "
@@ -323,7 +328,7 @@ def _measure(corpus: Path, pages: int, repeat: int, scratch: Path) -> tuple[list
             "replay", replay_s, "<= 2x"),
         Row(f"run --live (emulator) vs pytest, {count} empty tests", "pytest", empty_s,
             "live", live_s, "<= 2x"),
-        Row("pytest, 3 empty tests: CPU added by the docharness plugin", "-p no:docharness",
+        Row("pytest, 3 empty tests: CPU added by the plugin (least run)", "-p no:docharness",
             no_plugin_s, "with it", plugin_s, "<= 0.05 s"),
     ]  # fmt: skip
     return rows, notes
