@@ -96,7 +96,7 @@ class RunOptions:
     "--record-failed",
     is_flag=True,
     help="With --record, also replace the cassettes of scenarios that failed "
-    "(by default a failed scenario keeps its old cassette).",
+    "(by default a failed scenario keeps its old cassette; a first one is always kept).",
 )
 @click.option(
     "--extract",

@@ -127,7 +127,10 @@ def docharness_scenario(request: pytest.FixtureRequest) -> Iterator[ScenarioRun]
                     run.cleanup()
         if settings.mode == "record":
             passed = run.result(feature).passes(settings.allow_unbound)
-            keep_recording(recording, path, keep=passed or settings.record_failed)
+            # A failed recording never replaces a good one; with no cassette yet it is the only
+            # record of what the product answered, and replay reports the same failure from it.
+            first = not path.exists()
+            keep_recording(recording, path, keep=passed or first or settings.record_failed)
     except (SetupRefused, CassetteError) as error:
         run.setup_failed(str(error))
         refused = str(error)

@@ -53,3 +53,21 @@ def test_a_scenario_without_api_calls_gets_a_cassette(project: Project) -> None:
     assert cassette.is_file()
     assert project.docharness("run", "-k", "look").code == 0
     assert project.docharness("cassettes").code == 0  # one recording per scenario, none missing
+
+
+def test_a_first_recording_is_kept_even_when_its_scenario_failed(
+    project: Project, emulator_with: Callable[..., Emulator]
+) -> None:
+    """With no cassette to protect, a failed scenario's recording is kept, so replay reports
+    the failure the recording saw instead of "no recording"."""
+    emulator = emulator_with()
+    for cassette in (project.root / "cassettes").rglob("*.yaml"):
+        cassette.unlink()
+    recorded = project.docharness("run", "--record", "--api-url", emulator.url, env=_refused_keys())
+    assert recorded.code == 1, recorded.output
+    kept = sorted((project.root / "cassettes").rglob("*.yaml"))
+    assert kept, "the failed first recordings were dropped"
+    replayed = project.docharness("run")
+    assert replayed.code == 1
+    assert "no recording" not in replayed.output, replayed.output
+    assert "401" in replayed.output or "InvalidPassword" in replayed.output, replayed.output
