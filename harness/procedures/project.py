@@ -41,9 +41,9 @@ from harness.rst import ParsedPage, Project, load_project
 from harness.rst.directives import slug
 
 # Pages to parse that pay for one more process with ``jobs=0`` (auto), where a processor
-# is free: ``benchmarks/paths.py --crossover`` puts the break-even near 10 pages (a
-# worker starts in the time this process reads about 10); three times that leaves room
-# for the last pages' imbalance. A busy processor never gets one (idle_processors).
+# is free: ``benchmarks/paths.py --crossover 40,80,160 --repeat 5`` gave -j 2 1.00x, 0.69x
+# and 0.74x of -j 1 on 2 processors, so a second process from 60 pages. A busy processor
+# never gets one (idle_processors): there -j 2 was slower at every size up to 160.
 PAGES_PER_PROCESS = 30
 
 
