@@ -315,7 +315,7 @@ def _measure(corpus: Path, pages: int, repeat: int, scratch: Path) -> tuple[list
         f"extract: {built} pages built from {corpus}",
         f"run: {count} scenarios, {seconds(replay_s / count)} each replayed, "
         f"{seconds(live_s / count)} live; an empty test {seconds(empty_s / count)}",
-        _cpu_note("cold extract vs bare docutils", cold, bare, repeat),
+        _cpu_note("cold extract (workers not counted) vs bare docutils", cold, bare, repeat),
         _cpu_note("run --replay vs pytest on empty tests", replay, empties, repeat),
         _cpu_note("run --live vs pytest on empty tests", live, empties, repeat),
     ]
