@@ -19,7 +19,8 @@ in one run:
   the README's tour does, so the run's freshness check replays the manifest);
 - with ``--crossover 40,80,160``: cold ``extract -j 2`` against ``-j 1`` at each
   of those page counts, to place ``PAGES_PER_PROCESS`` (where ``-j auto``
-  starts a second process); only these rows are measured then;
+  starts a second process), and a lower bound of that place (see _crossover);
+  only these rows are measured then;
 - what the installed pytest11 plugin adds to ``pytest`` on 3 empty tests in a
   project that does not use docharness (against ``-p no:docharness``);
   target <= 0.05 s, in CPU time, the least of 5x ``--repeat`` runs of each:
@@ -214,14 +215,15 @@ def _crossover(
     """Cold ``extract -j 2`` against ``-j 1`` at each size (no cache, fresh output).
 
     On a machine whose processors other work keeps busy, a second process only
-    takes turns with that work, so the direct comparison says little about a
-    machine with a free processor. The point where a free processor pays is
-    estimated as well: the calling process reads pages alone while a worker
-    starts, then both read, so ``-j 2`` wins once the pages take longer than
-    the worker's start, ``start / (seconds a page)`` pages. Both are timed here
-    (the start as a fresh ``python`` importing the worker's modules, the page
-    as the slope of ``-j 1`` between the smallest and the largest size), and a
-    busy machine slows both alike, so their ratio holds on a free one.
+    takes turns with that work, so the direct comparison there says little about
+    a machine with a free processor. A lower bound of where a free processor pays
+    is printed too: the calling process reads pages alone while a worker starts,
+    then both read, so ``-j 2`` cannot win before the pages take longer than the
+    worker's start, ``start / (seconds a page)`` pages. Both are timed here (the
+    start as a fresh ``python`` importing the worker's modules, the page as the
+    slope of ``-j 1`` between the smallest and the largest size), and a busy
+    machine slows both alike; handing pages over and shutting the worker down
+    are left out, so the real crossover lies above it.
     """
     rows = []
     serial: dict[int, float] = {}
@@ -250,8 +252,8 @@ def _crossover(
         page = (serial[largest] - serial[smallest]) / (largest - smallest)
         notes.append(
             f"a worker starts in {seconds(start_s)}, a page takes {seconds(page)} (-j 1 slope, "
-            f"{smallest}-{largest} pages): where a processor is free, -j 2 pays from about "
-            f"{start_s / page:.0f} pages"
+            f"{smallest}-{largest} pages): where a processor is free, -j 2 cannot pay below "
+            f"about {start_s / page:.0f} pages"
         )
     return rows, notes
 
