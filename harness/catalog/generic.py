@@ -68,6 +68,7 @@ class ResourceFields:
     toggles: tuple[Toggle, ...] = ()
     drafted: bool = True  # False: it changes at once, outside drafts (secrets)
     singleton: bool = False
+    linked: str = ""  # a field that takes the id of the app's linked data source (a stand-in)
 
     @property
     def deletable(self) -> bool:
@@ -111,6 +112,15 @@ class States:
         on = any(p.search(text) for p in self.on)
         off = any(p.search(text) for p in self.off)
         return on if on != off else None
+
+
+@dataclass(frozen=True)
+class SaveFirst:
+    """A deploy sentence that also saves the form (fields.toml [[save_first]]), and the
+    state it turns the resource's one toggle to ("enable it and then deploy"), if any."""
+
+    pattern: re.Pattern[str]
+    state: bool | None = None
 
 
 def encode(value: Any) -> str:
@@ -161,6 +171,7 @@ def _parse_resource(resource_id: str, raw: dict[str, Any], where: str) -> Resour
         toggles=tuple(toggles),
         drafted=bool(raw.get("drafted", True)),
         singleton=bool(raw.get("singleton", False)),
+        linked=str(raw.get("linked", "")),
     )
 
 
@@ -190,6 +201,21 @@ def parse_states(name: str, text: str) -> States:
         raise RulesError(f"{name} [states]: {error}") from None
 
 
+def parse_save_first(name: str, text: str) -> tuple[SaveFirst, ...]:
+    """The [[save_first]] tables: deploy sentences that save the pending change first."""
+    found = []
+    for raw in tomllib.loads(text).get("save_first", []):
+        state = raw.get("state")
+        if not isinstance(raw.get("pattern"), str) or state not in (None, "on", "off"):
+            raise RulesError(f"{name} [[save_first]]: needs a pattern, and a state on or off")
+        try:
+            pattern = re.compile(raw["pattern"], re.IGNORECASE)
+        except re.error as error:
+            raise RulesError(f"{name} [[save_first]]: {error}") from None
+        found.append(SaveFirst(pattern, None if state is None else state == "on"))
+    return tuple(found)
+
+
 def _text() -> str:
     return resources.files("harness.catalog").joinpath("fields.toml").read_text("utf-8")
 
@@ -197,6 +223,11 @@ def _text() -> str:
 @functools.cache
 def default_states() -> States:
     return parse_states(FIELDS_FILE, _text())
+
+
+@functools.cache
+def default_save_first() -> tuple[SaveFirst, ...]:
+    return parse_save_first(FIELDS_FILE, _text())
 
 
 @functools.cache
@@ -301,6 +332,30 @@ def _form_entry(
     )
 
 
+def _save_first(
+    found: Classification, fields: ResourceFields, sentence: Sentence, why: str
+) -> StepEntry | None:
+    """A deploy step whose sentence also saves (fields.toml [[save_first]]): it saves the
+    pending change of its resource, with the toggle state the sentence names, then deploys."""
+    rule = next((r for r in default_save_first() if r.pattern.search(sentence.text)), None)
+    if rule is None:
+        return None
+    form: tuple[tuple[str, str], ...] = ()
+    if rule.state is not None and len(fields.toggles) == 1:
+        toggle = fields.toggles[0]
+        value = toggle.on if rule.state else toggle.off
+        form = ((f"{fields.id}.{toggle.field}", encode(value)),)
+    return StepEntry(
+        id=f"generic-{fields.id}-save-deploy",
+        source=fields.source,
+        result=Result.VERIFIED,
+        operation="resource_save_deploy",
+        args=(("resource", fields.id),),
+        form=form,
+        why=f"{why}; the sentence saves before it deploys ({FIELDS_FILE} [[save_first]])",
+    )
+
+
 def generic_entry(
     found: Classification, sentence: Sentence, kind: str
 ) -> StepEntry | tuple[str, str, str] | None:
@@ -335,6 +390,10 @@ def generic_entry(
     operation = OPERATION_OF_KIND.get(found.kind)
     if operation is None or (operation == "resource_delete" and not fields.deletable):
         return None
+    if operation == "resource_deploy" and fields.mapped:
+        saving = _save_first(found, fields, sentence, why)
+        if saving is not None:
+            return saving
     settings = _settings(fields, sentence) if operation == "resource_save" else []
     if settings and found.kind != "save":
         return _form_entry(found, fields, sentence, why)  # "disable "X"" sets a toggle

@@ -397,6 +397,11 @@ OPERATIONS: Mapping[str, OperationSpec] = {
         "review and deploy what this scenario staged, read back",
         needs_staged=True,
     ),
+    "resource_save_deploy": OperationSpec(
+        _generic("save_deploy"),
+        True,
+        "stage the form's fields of `resource`, then review and deploy them, read back",
+    ),
     "resource_delete": OperationSpec(
         _generic("delete"), True, "delete the item of `resource` this run made, read back gone"
     ),

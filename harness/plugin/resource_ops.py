@@ -81,7 +81,8 @@ def save(state: ScenarioState, args: Mapping[str, str]) -> str:
     """Stage the pending fields in the user's draft (create, or update the item of that name)."""
     fields = _fields_of(args)
     shown_form, line = state.open_form
-    if shown_form and shown_form != fields.id:
+    # A sentence that names what it saves ("enable it and then deploy") saves that.
+    if shown_form and shown_form != fields.id and not args.get("named"):
         raise NothingToVerify(
             f"the form on screen is the {shown_form} form that line {line} opened, so this "
             f"step saves that, not {fields.id}; docharness sends nothing for {shown_form} here"
@@ -103,11 +104,15 @@ def save(state: ScenarioState, args: Mapping[str, str]) -> str:
     typed = {name: fields.decode(name, text) for name, text in change.items()}
     draft = state.stage() if fields.drafted else ""
     client = state.client
+    stand_ins: dict[str, Any] = {}
     if singleton:
         current = dict(client.get_setting(fields.api) or {})
-        missing = {k: v for k, v in fields.defaults if _get(current, k) is None}
+        stand_ins = {k: v for k, v in fields.defaults if _get(current, k) is None}
+        if fields.linked and not _get(current, fields.linked):
+            stand_ins[fields.linked] = state.linked_cluster()
+        stand_ins = {k: v for k, v in stand_ins.items() if k not in typed}
         staged = {k: v for k, v in typed.items() if _get(current, k) != v}
-        client.set_setting(fields.api, merge_change(current, _nested({**missing, **typed})))
+        client.set_setting(fields.api, merge_change(current, _nested({**stand_ins, **typed})))
         read: Mapping[str, Any] = client.get_setting(fields.api) or {}
         verb, what = "set", fields.id
     else:
@@ -115,7 +120,8 @@ def save(state: ScenarioState, args: Mapping[str, str]) -> str:
             (r for r in client.list_resources(fields.api) if r.raw.get(fields.key) == key), None
         )
         if existing is None:
-            item = client.create_resource(fields.api, _nested({**dict(fields.defaults), **typed}))
+            stand_ins = {k: v for k, v in fields.defaults if k not in typed}
+            item = client.create_resource(fields.api, _nested({**stand_ins, **typed}))
             staged = dict(typed)
             state.made[fields.id] = str(key)
         else:
@@ -134,6 +140,9 @@ def save(state: ScenarioState, args: Mapping[str, str]) -> str:
     if wrong:
         raise CheckFailed(f"after saving, {what} reads back from {where} with " + "; ".join(wrong))
     shown = ", ".join(f"{name} = {value!r}" for name, value in sorted(change.items()))
+    if stand_ins:
+        entered = ", ".join(f"{k} = {_as_text(v)!r}" for k, v in sorted(stand_ins.items()))
+        shown += f" (stand-ins the API needs, no evidence of the page: {entered})"
     if not fields.drafted:  # nothing to deploy: the read above is the evidence
         evidence = f"{fields.id} read back after this step saved it (GET .../{fields.api})"
         state.form_checks += [
@@ -190,6 +199,19 @@ def deploy(state: ScenarioState, args: Mapping[str, str]) -> str:
     reviewed = review_draft(state, args)
     deployed = deploy_draft(state, args)
     return f"{reviewed}; {deployed}"
+
+
+def save_deploy(state: ScenarioState, args: Mapping[str, str]) -> str:
+    """A deploy step whose sentence saves first ("enable it and then deploy"): save the
+    pending change of the resource it names, then review and deploy it; each value the
+    page gave is then read back from the deployed configuration."""
+    saved = save(state, {**args, "named": "1"})
+    if not state.undeployed:
+        raise NothingToVerify(
+            f"{saved}: the draft already held these values, so this step changes nothing "
+            "and there is no deployment of this scenario to read them back from"
+        )
+    return f"{saved}; {deploy(state, args)}"
 
 
 def observe(state: ScenarioState, args: Mapping[str, str]) -> str:
@@ -319,6 +341,7 @@ GENERIC: Mapping[str, Callable[[ScenarioState, Mapping[str, str]], str]] = {
     "made": made,
     "make": make,
     "deploy": deploy,
+    "save_deploy": save_deploy,
     "observe": observe,
 }
 

@@ -159,6 +159,7 @@ class ScenarioRun:
     known: tuple[KnownFinding, ...] = ()  # accepted findings: they do not fail the scenario
     known_stop: str = ""  # a known finding stopped the scenario: later steps are skipped
     deferred: set[int] = field(default_factory=set)  # review/deploy steps with nothing staged
+    deployed_at: int | None = None  # index in results of the step that made the last deployment
 
     def on_exchange(self, exchange: Exchange) -> None:
         self.calls.append(
@@ -209,7 +210,7 @@ class ScenarioRun:
             if not isinstance(binding, Bound) or not binding.entry.id.startswith("generic-"):
                 continue
             resource = dict(binding.entry.args).get("resource", "")
-            if binding.entry.operation == "resource_save":
+            if binding.entry.operation in ("resource_save", "resource_save_deploy"):
                 saved.add(resource)
             elif binding.entry.operation == "resource_delete" and resource not in saved:
                 digest = hashlib.sha256(self.info.id.encode()).hexdigest()[:8]
@@ -383,14 +384,23 @@ class ScenarioRun:
             return
         unsent = self._unsent_input() if OPERATIONS[entry.operation].needs_staged else None
         if unsent is not None and not self.state.undeployed and not self.state.draft_id:
+            done = self.state.deployment
+            after = self.deployed_at is not None and all(
+                step is not unsent for step in self.results[self.deployed_at :]
+            )
             reason = (
-                f"nothing staged to review or deploy: the change the page makes at line "
+                f"nothing left to review or deploy: this scenario's change is deployed "
+                f"already (deployment {done.id}, by an earlier step); the page's values were "
+                "read back after it"
+                if done is not None and after
+                else f"nothing staged to review or deploy: the change the page makes at line "
                 f"{unsent.line} ({unsent.text[:60]!r}) is {unsent.status.value}, so docharness "
                 "sent nothing for it; the deploy cannot be checked without that change"
             )
             self.deferred.add(len(self.results))
             self._record(ref, StepStatus.UI_ONLY, started, catalog_entry=entry.id, reason=reason)
             return
+        deployment = self.state.deployment
         try:
             message, error, calls = self._run(entry.operation, dict(entry.args))
         except NothingToVerify as nothing:
@@ -404,6 +414,8 @@ class ScenarioRun:
         self._record(
             ref, StepStatus.VERIFIED, started, catalog_entry=entry.id, reason=message, calls=calls
         )
+        if self.state.deployment is not deployment:
+            self.deployed_at = len(self.results) - 1
         if not self.state.undeployed:
             self.staged_at = None
         elif self.staged_at is None:
