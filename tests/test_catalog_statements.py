@@ -133,7 +133,6 @@ def test_statements_only_are_external_as_conceptual(text: str) -> None:
         ("Perform a rolling resync.", "action"),  # an imperative begins with its verb
         ("You must enable Development Mode before you continue.", "action"),  # a request
         ("Once your changes are merged, you can delete the development app.", "action"),
-        ('A role\'s "Apply When" expression decides whether the role applies.', "action"),
         ("The default value is `false` for every new function.", "action"),  # a literal
         ("The configuration file has the following form:", "action"),  # a block follows
         ("You have now paused Device Sync.", "outcome"),  # an outcome claims a state
@@ -141,6 +140,40 @@ def test_statements_only_are_external_as_conceptual(text: str) -> None:
 )
 def test_a_step_that_asks_names_a_label_or_claims_is_never_conceptual(text: str, kind: str) -> None:
     found = classify(StepFacts.from_sentence(text, kind))
+    assert found.external_reason != CONCEPTUAL
+
+
+# labels = "mentioned": a label only mentioned, in a condition or as the subject
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'A role\'s "Apply When" expression decides whether the role applies to a document.',
+        'While "Development Mode" is on, App Services does not validate writes. When you turn '
+        'off "Development Mode", App Services enforces the schema again.',
+        '"Custom Domain" serves the hosted files at a domain of the reader\'s own.',
+    ],
+)
+def test_a_label_only_mentioned_in_statements_is_conceptual(text: str) -> None:
+    binding = bind_step(load_catalog(), text, "action", frozenset({"tab:ui"}))
+    assert isinstance(binding, ByRule) and binding.reason.startswith(CONCEPTUAL), binding
+    without = parse_rules(*_without(0, 'labels = "mentioned"\n'))
+    assert classify(StepFacts.from_sentence(text, "action"), without).external_reason is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The "Apply When" expression decides the role. Click "Apply When".',  # an imperative
+        'You enable "Development Mode" on the sync page.',  # the label is the object
+        'App Services may fail to generate the models. You can view the errors on the "SDKs" '
+        "page.",  # an offer to look
+        'A role\'s "Apply When" expression must return a boolean.',  # a requirement
+    ],
+)
+def test_a_label_acted_on_or_required_is_never_conceptual(text: str) -> None:
+    found = classify(StepFacts.from_sentence(text, "action", frozenset({"tab:ui"})))
     assert found.external_reason != CONCEPTUAL
 
 

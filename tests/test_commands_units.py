@@ -27,6 +27,7 @@ from harness.commands import (
 from harness.commands import codes as c
 from harness.commands.jsonedit import named_in_prose
 from harness.commands.match import match_request
+from harness.commands.placeholders import reader_choice
 from harness.commands.shell import split_commands
 from harness.commands.spec import SpecIndex, load_spec_index
 from harness.diagnostics import Diagnostic, Severity
@@ -99,6 +100,27 @@ def test_fill_leaves_unknown_placeholders() -> None:
     filled, left = fill('{"name": "<AppName>", "x": "<Nothing Known>"}', {"appName": "demo"})
     assert filled == '{"name": "demo", "x": "<Nothing Known>"}'
     assert [p.name for p in left] == ["Nothing Known"]
+
+
+def test_a_reader_choice_is_a_chosen_value_no_run_value_stands_for() -> None:
+    """placeholders.toml [reader_choices]: names and modes the reader picks; never an id and
+    never a value the run should know (an app's name, a cluster's)."""
+    text = (
+        "<Function Name> <Read Preference Mode (other than primary)> <Tag Value> <action>"
+        " <App Services User ID> <Realm User Id> <App Name> <Cluster Name> <Widget>"
+    )
+    chosen = {p.name: reader_choice(p) for p in find_placeholders(text)}
+    assert chosen == {
+        "Function Name": True,
+        "Read Preference Mode (other than primary)": True,
+        "Tag Value": True,
+        "action": True,
+        "App Services User ID": False,
+        "Realm User Id": False,
+        "App Name": False,
+        "Cluster Name": False,
+        "Widget": False,
+    }
 
 
 def test_app_id_and_client_app_id_are_different_values() -> None:

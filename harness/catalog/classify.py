@@ -189,6 +189,7 @@ class _Conceptual:
     lead: tuple[re.Pattern[str], ...]  # a leading clause skipped before the subject
     subjects: tuple[re.Pattern[str], ...]  # how a statement's main clause begins
     requests: tuple[re.Pattern[str], ...]  # words that make a sentence ask after all
+    mentions: bool = False  # a UI label only mentioned (in a condition or the subject) is allowed
 
 
 @dataclass(frozen=True)
@@ -334,6 +335,7 @@ def parse_rules(
                 lead=_anchored(raw, at, "lead", re.IGNORECASE),
                 subjects=_anchored(raw, at, "subjects", re.IGNORECASE),
                 requests=_patterns(raw, at, "requests"),
+                mentions=raw.get("labels") == "mentioned",
             )
         )
     kind_rules = []
@@ -527,21 +529,31 @@ def _app_services_evidence(rules: Rules, text: str, labels: Iterable[str], code:
 _SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+")
 
 
-def _states_only(rules: Rules, rule: _Conceptual, text: str) -> bool:
+def _states_only(rules: Rules, rule: _Conceptual, text: str, labels: tuple[str, ...] = ()) -> bool:
     """Whether every sentence of ``text`` states something and none asks for an action.
 
     A sentence states when, after leading clauses ("By default, ", "When ..., "), it
     begins with one of the rule's subjects; it asks when it uses one of the rule's
     request words, or offers an action verb of kinds.toml ("you can delete ...").
+    Each of ``labels`` must be only mentioned: in a sentence's leading clauses, or as
+    its subject ('A role's "Apply When" condition determines ...').
     """
     verbs = [v for kind_rule in rules.kinds for v in kind_rule.verbs]
+    unplaced = set(labels)
     for sentence in _SENTENCE_END.split(text.strip()):
         clause = sentence.strip()
         for _ in range(3):
             clause = next(
                 (p.sub("", clause, count=1) for p in rule.lead if p.match(clause)), clause
             )
-        if not clause or not any(p.match(clause) for p in rule.subjects):
+        lead = sentence.strip()[: len(sentence.strip()) - len(clause)]
+        subject = next((m for p in rule.subjects if (m := p.match(clause))), None)
+        after = clause[subject.end() :].lstrip() if subject else clause
+        for label in list(unplaced):
+            quoted = f'"{label}"'
+            if quoted in lead or re.match(rf"(?:[\w-]+'s\s+)?{re.escape(quoted)}", after):
+                unplaced.discard(label)
+        if not clause or not (subject or (labels and clause.startswith('"'))):
             return False
         if _first(rule.requests, sentence):
             return False
@@ -550,19 +562,21 @@ def _states_only(rules: Rules, rule: _Conceptual, text: str) -> bool:
         )
         if any(_first(verbs, word) for word in offered):
             return False
-    return True
+    return not unplaced
 
 
 def _conceptual(rules: Rules, facts: StepFacts, code: _Code) -> tuple[str, str, Evidence] | None:
     """A [[conceptual]] rule: an action step of statements only, naming no label or literal,
     holding no code and introducing no block with a closing colon (an outcome states what
     the page claims: it is never conceptual)."""
-    if facts.kind != "action" or facts.labels or facts.literals or facts.code:
+    if facts.kind != "action" or facts.literals or facts.code:
         return None
     if facts.text.rstrip().endswith(":"):
         return None  # it introduces a block (code, a list) that may be what the step asks for
     for rule in rules.conceptual:
-        if _states_only(rules, rule, facts.text):
+        if facts.labels and not rule.mentions:
+            continue
+        if _states_only(rules, rule, facts.text, facts.labels):
             return rule.interface, rule.reason, Evidence("external", rule.source, "statements only")
     return None
 

@@ -50,6 +50,7 @@ class CliPlan:
     problems: tuple[Problem, ...]
     line: int  # 0-based line of the program word within the block
     end_line: int
+    synopsis: bool = False  # a usage synopsis (`realm-cli pull [options]`): documents, runs nothing
 
     def flag(self, name: str) -> str | None:
         """The last value given for ``name`` ("" for a bool flag), or None."""
@@ -181,7 +182,8 @@ def _plan(command: Command, orphans: list[Command], code: str) -> CliPlan:
             for p in problems
             if p.code in (codes.UNKNOWN_CLI_FLAG, codes.FLAG_INSIDE_QUOTES)
         )
-    return _result(program, spec.name, tuple(flags), operations, unbound, problems, command)
+    plan = _result(program, spec.name, tuple(flags), operations, unbound, problems, command)
+    return replace(plan, synopsis=bool(synopsis))
 
 
 def _result(

@@ -74,6 +74,22 @@ def _aliases() -> dict[str, str]:
     return found
 
 
+@functools.cache
+def _choice_endings() -> tuple[str, ...]:
+    return tuple(_normal(ending) for ending in _data()["reader_choices"]["endings"])
+
+
+def reader_choice(placeholder: Placeholder) -> bool:
+    """Whether the page leaves this placeholder's value to the reader (placeholders.toml
+    [reader_choices]): no run value stands for it and its name ends like a chosen value."""
+    if placeholder.key is not None:
+        return False
+    name = _normal(re.sub(r"\([^()]*\)", " ", placeholder.name))
+    if not name or re.search(r"\bids?$", name):
+        return False
+    return any(name == e or name.endswith(f" {e}") for e in _choice_endings())
+
+
 def value_key(name: str) -> str | None:
     """The run value a placeholder name stands for, or None."""
     return _aliases().get(_normal(name))

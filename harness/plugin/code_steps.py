@@ -58,6 +58,7 @@ from harness.commands.placeholders import (
     fill,
     find_placeholders,
     json_standin,
+    reader_choice,
 )
 from harness.commands.problems import Problem
 from harness.diagnostics import Severity
@@ -566,6 +567,13 @@ class _Runner:
     def _cli(self, block: CodeBlock, plan: CliPlan) -> tuple[StepStatus, str]:
         command = f"{plan.program} {plan.command}"
         wrong = [p for p in plan.problems if p.severity is Severity.ERROR]
+        if plan.synopsis and not wrong:
+            # Documentation of the command, not a command: like conceptual prose it asks
+            # the reader to do nothing by itself, so it is external (outside the Admin
+            # API, never passed or failing), not ui-only (which is something the reader does).
+            return StepStatus.EXTERNAL, (
+                f"{plan.unbound}: it documents the command and asks the reader to run nothing"
+            )
         if plan.unbound and not wrong:
             return StepStatus.UNBOUND, plan.unbound
         self._errors(block, plan.problems)
@@ -777,16 +785,15 @@ class _Runner:
             )
         # A value the reader must choose (a name, a mode) is no value to push; a typed one
         # (<Boolean>, <Number>) stands for any value of its type.
-        unfilled = sorted(
-            {
-                p.text
-                for p in placeholders
-                if (p.key is None or p.key not in values)
-                and json_standin(p.text) == json.dumps(p.text)
-            }
-        )
+        left = [
+            p
+            for p in placeholders
+            if (p.key is None or p.key not in values) and json_standin(p.text) == json.dumps(p.text)
+        ]
+        unfilled = sorted({p.text for p in left if not reader_choice(p)})
         if unfilled:
             return StepStatus.UNBOUND, f"no run value for {', '.join(unfilled)} in the JSON to edit"
+        chosen = sorted({p.text for p in left})
         caption = fill(block.caption, values)[0]
         texts = _paragraphs(str(self.run.info.feature_file), self.ref.feature_line)
         file = _config_file([f"`{caption}`", *texts] if caption.endswith(".json") else texts)
@@ -801,6 +808,12 @@ class _Runner:
             return StepStatus.UNBOUND, (
                 "the step shows JSON but names no config file it goes into (such as"
                 " `sync/config.json`)"
+            )
+        if chosen:
+            return StepStatus.UI_ONLY, (
+                f"the page leaves {', '.join(chosen)} to the reader: nothing of the page's to"
+                f" send and read back ({file} is a template; harness/commands/placeholders.toml"
+                " [reader_choices])"
             )
         try:
             lacks = new_item_lacks(self.code.pulled, file, parsed.value)
@@ -826,7 +839,13 @@ def _combine(outcomes: list[tuple[StepStatus, str]]) -> tuple[StepStatus, str]:
     """One status for a step with several commands: the worst of them, with every reason."""
     if not outcomes:
         return StepStatus.UNBOUND, "the step's code holds no command docharness can run"
-    order = (StepStatus.SKIPPED, StepStatus.UNBOUND, StepStatus.EXTERNAL, StepStatus.VERIFIED)
+    order = (
+        StepStatus.SKIPPED,
+        StepStatus.UNBOUND,
+        StepStatus.EXTERNAL,
+        StepStatus.UI_ONLY,
+        StepStatus.VERIFIED,
+    )
     status = next(s for s in order if any(found is s for found, _ in outcomes))
     return status, "; ".join(reason for found, reason in outcomes if reason)
 

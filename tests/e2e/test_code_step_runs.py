@@ -484,6 +484,8 @@ CLI_EXPECTED = {
     94: "unbound",  # the trigger json definition: the app has no trigger by the page's name
     107: "verified",  # realm-cli push
     115: "unbound",  # secrets delete: its request needs the secret's id, not only the app
+    123: "ui-only",  # a sync/config.json template: the page leaves <Database Name> to the reader
+    133: "external",  # a usage synopsis documents the command and asks to run nothing
 }
 
 
@@ -515,6 +517,8 @@ def test_other_cli_commands_run_as_their_requests(cli_project: Project, mode: st
     assert "new item to functions/config.json without source" in steps[82]["reason"]
     assert "the reader's triggers/docharnessNoSuchTrigger.json" in steps[94]["reason"]
     assert "does not run 'realm-cli secrets delete' yet" in steps[115]["reason"]
+    assert "the page leaves <Database Name> to the reader" in steps[123]["reason"]
+    assert "usage synopsis" in steps[133]["reason"] and not steps[133]["calls"]
 
 
 def test_the_cli_recording_keeps_no_password(cli_recorded: Project) -> None:
