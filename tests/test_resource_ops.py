@@ -739,3 +739,114 @@ def test_a_trigger_named_by_the_page_is_made_valid_by_stand_ins_never_evidence(
     read, _, stand_ins = run.results[2].reason.partition("(stand-ins the API needs")
     assert "type" not in read
     assert "no evidence of the page: " in stand_ins and "type = 'SCHEDULED'" in stand_ins
+
+
+# A deploy sentence that also saves (fields.toml [[save_first]])
+
+CUSTOM_USER_DATA = frozenset({"page:users/enable-custom-user-data"})
+CUSTOM_USER_DATA_STEPS = (
+    'Set the "Enable Custom User Data" toggle to "On".',
+    "Specify the name of the field that contains each user's ID.",
+    "Once you have configured the custom user data collection, deploy your application.",
+)
+API_KEY = frozenset({"page:authentication/api-key"})
+API_KEY_STEPS = (
+    'Select the "API Keys" provider.',
+    "If the API Key provider is not currently enabled, enable it and then deploy your app.",
+)
+
+
+def test_a_deploy_that_saves_first_binds_to_save_and_deploy_with_the_state_it_names() -> None:
+    catalog = load_catalog()
+    enable = bind_step(catalog, API_KEY_STEPS[1], "action", API_KEY)
+    assert isinstance(enable, Bound) and enable.entry.operation == "resource_save_deploy"
+    assert enable.entry.form == (("auth_providers.disabled", "false"),)
+    plain = bind_step(catalog, "Deploy your application.", "action", API_KEY)
+    assert isinstance(plain, Bound) and plain.entry.operation != "resource_save_deploy"
+
+
+def test_custom_user_data_is_saved_with_named_stand_ins_deployed_and_read_back(
+    emulator: Emulator,
+) -> None:
+    with _client(emulator) as client:
+        run = _scenario(client, CUSTOM_USER_DATA_STEPS, CUSTOM_USER_DATA)
+        assert _play(run) == ""
+        deployed = client.pull_config()["custom_user_data"]
+        linked = client.find_service("mongodb-atlas").id
+    assert deployed["enabled"] is True and deployed["mongo_service_id"] == linked
+    assert _statuses(run) == [StepStatus.VERIFIED, StepStatus.UI_ONLY, StepStatus.VERIFIED]
+    assert "custom_user_data.enabled = 'true'" in run.results[0].reason
+    assert "GET .../pull" in run.results[0].reason
+    saved = run.results[2].reason
+    assert "read back from the draft: enabled = 'true'" in saved
+    assert "no evidence of the page: collection_name = 'custom_user_data'" in saved
+    assert f"mongo_service_id = '{linked}'" in saved and "is successful" in saved
+
+
+def test_a_deployment_that_holds_the_other_state_fails_the_toggle_line(emulator: Emulator) -> None:
+    deployed_off = Rewrite("GET", "/pull", '"enabled":true', '"enabled":false', answer=True)
+    with _client(emulator, deployed_off) as client:
+        failure = _play(_scenario(client, CUSTOM_USER_DATA_STEPS, CUSTOM_USER_DATA))
+    assert failure.startswith('p.txt:11: Set the "Enable Custom User Data" toggle')
+    assert "custom_user_data.enabled is 'false'" in failure and "sets 'true'" in failure
+
+
+def test_a_plain_deploy_after_the_unsaved_toggle_saves_nothing(emulator: Emulator) -> None:
+    texts = (*CUSTOM_USER_DATA_STEPS[:2], "Deploy your application.")
+    with _client(emulator) as client:
+        run = _scenario(client, texts, CUSTOM_USER_DATA)
+        assert _play(run) == ""
+        assert client.list_drafts() == []
+    assert _statuses(run) == [StepStatus.UI_ONLY] * 3
+    assert "nothing staged to review or deploy" in run.results[2].reason
+
+
+def test_enable_it_and_then_deploy_enables_the_provider_and_deploys_it(
+    emulator: Emulator,
+) -> None:
+    with _client(emulator) as client:
+        run = _scenario(client, API_KEY_STEPS, API_KEY)
+        assert _play(run) == ""
+        deployed = client.pull_config()["auth_providers"]
+    assert [(p["name"], p["type"], p["disabled"]) for p in deployed] == [
+        ("api-key", "api-key", False)
+    ]
+    assert _statuses(run) == [StepStatus.VERIFIED] * 2
+    assert "auth_providers.type = 'api-key'" in run.results[0].reason
+    assert "disabled = 'false'" in run.results[1].reason
+    assert "is successful" in run.results[1].reason
+
+
+def test_a_provider_deployed_disabled_fails_the_enable_and_deploy_line(emulator: Emulator) -> None:
+    deployed_off = Rewrite("GET", "/pull", '"disabled":false', '"disabled":true', answer=True)
+    with _client(emulator, deployed_off) as client:
+        failure = _play(_scenario(client, API_KEY_STEPS, API_KEY))
+    assert failure.startswith("p.txt:12: If the API Key provider is not currently enabled")
+    assert "auth_providers.disabled is 'true'" in failure
+
+
+def test_a_provider_already_enabled_in_the_draft_leaves_the_step_ui_only(
+    emulator: Emulator,
+) -> None:
+    with _client(emulator) as client:
+        client.create_resource(
+            "auth_providers", {"name": "api-key", "type": "api-key", "disabled": False}
+        )
+        run = _scenario(client, API_KEY_STEPS, API_KEY)
+        assert _play(run) == ""
+    assert _statuses(run) == [StepStatus.UI_ONLY] * 2
+    assert "already held these values" in run.results[1].reason
+
+
+def test_deploy_steps_after_the_scenarios_deployment_say_it_is_deployed_already(
+    emulator: Emulator,
+) -> None:
+    texts = (*CUSTOM_USER_DATA_STEPS, 'Click "Review & Deploy".', "Specify the collection name.")
+    texts += ('Click "Review & Deploy".',)
+    with _client(emulator) as client:
+        run = _scenario(client, texts, CUSTOM_USER_DATA)
+        assert _play(run) == ""
+    assert run.results[3].status is StepStatus.UI_ONLY
+    assert "deployed already (deployment " in run.results[3].reason
+    # Input after that deployment is a change of its own that docharness did not send.
+    assert "line 15 ('Specify the collection name.') is ui-only" in run.results[5].reason
