@@ -320,3 +320,40 @@ def test_the_trigger_forms_own_labels_name_triggers() -> None:
     assert not isinstance(bind_step(load_catalog(), text, "action"), Unbound)
     without = parse_rules(*_without(2, '"Add a Trigger", '))
     assert classify(StepFacts.from_sentence(text, "action"), without).resource != "triggers"
+
+
+# A folder on the reader's computer, a rolling resync, a confirmation, a box to check
+
+
+def test_a_new_folder_is_the_readers_machine_even_in_a_cli_tab() -> None:
+    text = "Create a new directory for your app and navigate into it."
+    facts = StepFacts.from_sentence(text, "action", frozenset({"tab:cli"}))
+    assert classify(facts).external_reason is not None
+    without = parse_rules(*_without(0, "any_tab = true"))
+    assert classify(facts, without).external_reason is None
+
+
+def test_a_rolling_resync_is_an_atlas_cluster_step() -> None:
+    facts = StepFacts.from_sentence("Perform a rolling resync of the cluster.", "action")
+    assert "Atlas cluster UI" in str(classify(facts).external_reason)
+    without = parse_rules(*_without(0, '"\\\\brolling resync\\\\b", '))
+    assert classify(facts, without).external_reason is None
+
+
+def test_confirming_a_conversion_is_the_create_it_confirms() -> None:
+    facts = StepFacts.from_sentence("Confirm that you want to run the conversion.", "action")
+    assert classify(facts).kind == "create"
+    assert classify(facts, parse_rules(*_without_table(1, "confirm-create"))).kind != "create"
+
+
+def test_checking_a_box_is_form_input_even_after_a_sentence_naming_operations() -> None:
+    text = (
+        "Document-level permissions decide whether a role may insert or delete documents. "
+        'To set the role\'s "Document-Level Permissions", check the box for each operation.'
+    )
+    facts = StepFacts.from_sentence(text, "action", frozenset({"tab:ui"}))
+    assert (classify(facts).kind, classify(facts).resource) == ("form", "rules")
+    loose = parse_rules(
+        *_without(1, '"\\\\b(check|tick|clear|select) (the|each|a) (check ?)?box(es)?\\\\b", ')
+    )
+    assert classify(facts, loose).kind != "form"

@@ -160,6 +160,7 @@ class _External:
     reason: str
     phrases: tuple[re.Pattern[str], ...]
     pages: tuple[str, ...]
+    any_tab: bool = False  # its phrases name a place so plainly that a UI/CLI/API tab does not decide
 
 
 @dataclass(frozen=True)
@@ -318,6 +319,7 @@ def parse_rules(
                 reason=str(raw["reason"]),
                 phrases=_patterns(raw, at, "phrases"),
                 pages=_strings(raw, "pages", at),
+                any_tab=raw.get("any_tab") is True,
             )
         )
     markers = _patterns(data.get("app_services", {}), interfaces[0], "markers")
@@ -616,7 +618,13 @@ def _explicit_external(
         return None
     decided = _interface(rules, facts, code)
     if decided is not None and decided[1].detail.startswith(("tab ", "file ", "page ")):
-        return None  # its tab or step file puts the step in the UI, CLI or API
+        # its tab or step file puts the step in the UI, CLI or API, unless a rule names a
+        # place no tab changes (a new folder on the reader's computer)
+        for rule in rules.externals:
+            match = _first(rule.phrases, facts.text) if rule.any_tab else None
+            if match:
+                return rule.interface, rule.reason, Evidence("external", rule.source, match[0])
+        return None
     parent_inside = _app_services_evidence(
         rules, facts.parent, (), _Code((), (), (), (), frozenset())
     )
