@@ -160,7 +160,7 @@ class _External:
     reason: str
     phrases: tuple[re.Pattern[str], ...]
     pages: tuple[str, ...]
-    any_tab: bool = False  # its phrases name a place so plainly that a UI/CLI/API tab does not decide
+    any_tab: bool = False  # its phrases name a place no UI/CLI/API tab changes
 
 
 @dataclass(frozen=True)
