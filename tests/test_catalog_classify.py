@@ -105,7 +105,7 @@ def test_an_admin_api_request_names_its_resource_before_the_sentence_does() -> N
 
 
 def test_a_sentence_no_rule_explains_stays_unclassified_never_external() -> None:
-    found = classify(StepFacts("Perform a frobnication."))
+    found = classify(StepFacts("Perform a rolling resync."))
     assert not found.classified and not found.external
     assert found.missing == "kind"
 

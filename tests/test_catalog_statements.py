@@ -322,7 +322,7 @@ def test_the_trigger_forms_own_labels_name_triggers() -> None:
     assert classify(StepFacts.from_sentence(text, "action"), without).resource != "triggers"
 
 
-# A folder on the reader's computer, a rolling resync, a confirmation, a box to check
+# A folder on the reader's computer, a confirmation, a box to check
 
 
 def test_a_new_folder_is_the_readers_machine_even_in_a_cli_tab() -> None:
@@ -330,13 +330,6 @@ def test_a_new_folder_is_the_readers_machine_even_in_a_cli_tab() -> None:
     facts = StepFacts.from_sentence(text, "action", frozenset({"tab:cli"}))
     assert classify(facts).external_reason is not None
     without = parse_rules(*_without(0, "any_tab = true"))
-    assert classify(facts, without).external_reason is None
-
-
-def test_a_rolling_resync_is_an_atlas_cluster_step() -> None:
-    facts = StepFacts.from_sentence("Perform a rolling resync of the cluster.", "action")
-    assert "Atlas cluster UI" in str(classify(facts).external_reason)
-    without = parse_rules(*_without(0, '"\\\\brolling resync\\\\b", '))
     assert classify(facts, without).external_reason is None
 
 
