@@ -298,6 +298,7 @@ def test_cli_1x_export_and_import_keep_their_own_flags() -> None:
     # 2021 pages still show realm-cli 1.x: `export --app-id` was right then; `pull --app-id` never.
     exported = translate("realm-cli export --app-id=<App ID> --include-hosting")
     assert exported.command == "pull" and exported.problems == ()
+    assert exported.written == "export"  # messages name the command as the page wrote it
     assert exported.flag("--app-id") == "<App ID>"
     assert translate("realm-cli import --strategy=replace --include-dependencies").problems == ()
     assert [p.code for p in translate("realm-cli pull --app-id=x").problems] == [c.UNKNOWN_CLI_FLAG]

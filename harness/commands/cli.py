@@ -51,6 +51,7 @@ class CliPlan:
     line: int  # 0-based line of the program word within the block
     end_line: int
     synopsis: bool = False  # a usage synopsis (`realm-cli pull [options]`): documents, runs nothing
+    written: str = ""  # the command as the page wrote it ("export" for the canonical "pull")
 
     def flag(self, name: str) -> str | None:
         """The last value given for ``name`` ("" for a bool flag), or None."""
@@ -183,7 +184,7 @@ def _plan(command: Command, orphans: list[Command], code: str) -> CliPlan:
             if p.code in (codes.UNKNOWN_CLI_FLAG, codes.FLAG_INSIDE_QUOTES)
         )
     plan = _result(program, spec.name, tuple(flags), operations, unbound, problems, command)
-    return replace(plan, synopsis=bool(synopsis))
+    return replace(plan, synopsis=bool(synopsis), written=" ".join(names[:size]))
 
 
 def _result(

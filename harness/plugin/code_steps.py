@@ -702,10 +702,10 @@ class _Runner:
         for placeholder in placeholders:
             filled = filled.replace(placeholder.text, values[str(placeholder.key)])
         if not any(filled in (app.client_app_id, app.name, app.id) for app in apps):
-            name = flag.name if flag is not None else "--remote"
-            raise CodeStepError(
-                f"{plan.program} {plan.command}: {name} names no app of the project once filled"
-                f" in ({given!r})"
+            name = flag.written.partition("=")[0] if flag is not None else "--remote"
+            raise CodeStepError(  # named as the page wrote them, so the writer finds them
+                f"{plan.program} {plan.written or plan.command}: {name} names no app of the"
+                f" project once filled in ({given!r})"
             )
 
     def _push(self, command: str) -> tuple[StepStatus, str]:
