@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,3 +78,21 @@ def copy_project(project: Project, root: Path) -> Project:
     """A copy of ``project`` that a test may edit."""
     shutil.copytree(project.root, root)
     return Project(root)
+
+
+def step_results(project: Project) -> dict[int, dict[str, Any]]:
+    """The steps of the last run's ``reports/results.json``, by their doc line."""
+    results = json.loads((project.root / "reports/results.json").read_text(encoding="utf-8"))
+    return {
+        step["line"]: step
+        for page in results["pages"]
+        for procedure in page["procedures"]
+        for step in procedure["steps"]
+    }
+
+
+def run_steps(project: Project, *args: str) -> tuple[int, dict[int, dict[str, Any]]]:
+    """``docharness run ARGS`` (which must not fail to start) and its steps by doc line."""
+    done = project.docharness("run", *args)
+    assert done.code in (0, 1), done.output
+    return done.code, step_results(project)

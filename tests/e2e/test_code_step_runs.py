@@ -27,6 +27,7 @@ from e2e_project import (
     copy_project,
     page_project,
     recorded_page_project,
+    run_steps,
 )
 
 from harness.commands import classify_url, parse_cli, parse_curls
@@ -69,25 +70,9 @@ def project(recorded: Project, tmp_path: Path) -> Project:
     return copy_project(recorded, tmp_path / "project")
 
 
-def _steps(project: Project) -> dict[int, dict[str, Any]]:
-    results = json.loads((project.root / "reports/results.json").read_text(encoding="utf-8"))
-    return {
-        step["line"]: step
-        for page in results["pages"]
-        for procedure in page["procedures"]
-        for step in procedure["steps"]
-    }
-
-
-def _run(project: Project, *args: str) -> tuple[int, dict[int, dict[str, Any]]]:
-    done = project.docharness("run", *args)
-    assert done.code in (0, 1), done.output
-    return done.code, _steps(project)
-
-
 @pytest.mark.parametrize("mode", ["replay", "live"])
 def test_every_step_is_verified_or_external(project: Project, mode: str) -> None:
-    code, steps = _run(project, *(["--live"] if mode == "live" else []))
+    code, steps = run_steps(project, *(["--live"] if mode == "live" else []))
     assert code == 0
     assert {line: step["status"] for line, step in steps.items()} == EXPECTED
     assert "deployment" in steps[43]["reason"] and "code-steps.txt:28" in steps[43]["reason"]
@@ -204,7 +189,7 @@ def test_an_edited_command_fails_at_its_line_in_replay_and_live(
     assert project.docharness("extract", "docs", "-o", "features").code == 0
     statuses = {}
     for mode in ("replay", "live"):
-        code, steps = _run(project, *(["--live"] if mode == "live" else []))
+        code, steps = run_steps(project, *(["--live"] if mode == "live" else []))
         assert code == 1, mode
         step = steps[edit.line]
         assert step["status"] == edit.status, (mode, step)
@@ -254,7 +239,7 @@ def test_the_pushed_edit_is_read_back_from_the_deployed_config(project: Project)
         return answer
 
     _edit_answer(project, "enable-sync-with-the-cli.yaml", "GET", "/pull", other_value)
-    code, steps = _run(project)
+    code, steps = run_steps(project)
     assert code == 1
     assert steps[28]["status"] == "failed"
     assert "$.client_max_offline_days" in steps[28]["error"]
@@ -263,7 +248,7 @@ def test_the_pushed_edit_is_read_back_from_the_deployed_config(project: Project)
 
 def test_the_push_must_make_one_deployment(project: Project) -> None:
     _edit_answer(project, "enable-sync-with-the-cli.yaml", "GET", "/deployments", lambda _: [])
-    code, steps = _run(project)
+    code, steps = run_steps(project)
     assert code == 1
     assert "the push made 0 deployments" in steps[43]["error"]
     assert steps[28]["status"] == "failed"  # its edit was never confirmed
@@ -272,7 +257,7 @@ def test_the_push_must_make_one_deployment(project: Project) -> None:
 def test_a_curl_write_is_read_back(project: Project) -> None:
     cassette = "change-the-cluster-configuration-with-the-admin-api.yaml"
     _edit_answer(project, cassette, "GET", "/config", _with("readPreference", "primary"))
-    code, steps = _run(project)
+    code, steps = run_steps(project)
     assert code == 1
     assert steps[75]["status"] == "failed"
     assert "$.readPreference" in steps[75]["error"]
@@ -281,7 +266,7 @@ def test_a_curl_write_is_read_back(project: Project) -> None:
 def test_a_created_draft_must_be_listed(project: Project) -> None:
     cassette = "change-the-cluster-configuration-with-the-admin-api.yaml"
     _edit_answer(project, cassette, "GET", "/drafts", lambda _: [], which=0)
-    code, steps = _run(project)
+    code, steps = run_steps(project)
     assert code == 1
     assert "does not list what POST made" in steps[66]["error"]
 
@@ -310,7 +295,7 @@ def test_an_answer_the_spec_does_not_allow_fails_its_step_in_replay(
     else:
         _edit_answer(project, cassette, "POST", "/drafts", _with("user_id", 5))
         says = "response: $.user_id: fails type 'string'"
-    code, steps = _run(project)
+    code, steps = run_steps(project)
     assert code == 1
     assert steps[66]["status"] == "failed"
     error = steps[66]["error"]
@@ -322,7 +307,7 @@ def test_a_deploy_must_end_successful(
     project: Project, emulator_with: Callable[..., Emulator]
 ) -> None:
     emulator = emulator_with(fail_deploys="the cluster is unreachable")
-    code, steps = _run(project, "--live", "--api-url", emulator.url)
+    code, steps = run_steps(project, "--live", "--api-url", emulator.url)
     assert code == 1
     assert steps[43]["status"] == "failed" and steps[86]["status"] == "failed"
     assert "unreachable" in steps[86]["error"]
@@ -362,7 +347,7 @@ def test_login_drafts_and_a_new_app_with_its_output(tmp_path: Path) -> None:
     assert project.docharness("run", "--record").code == 0
     by_mode = {}
     for mode in ("replay", "live"):
-        code, steps = _run(project, *(["--live"] if mode == "live" else []))
+        code, steps = run_steps(project, *(["--live"] if mode == "live" else []))
         assert code == 0, mode
         by_mode[mode] = {line: step["status"] for line, step in steps.items()}
         assert "logged in with the run's API key pair" in steps[12]["reason"]
@@ -388,7 +373,7 @@ def test_an_output_the_answer_does_not_have_fails_at_the_outputs_line(tmp_path: 
     page = project.root / API_PAGE
     page.write_text(page.read_text().replace('"client_app_id": "<App ID>"', '"app_id": "<App ID>"'))
     assert project.docharness("extract", "docs", "-o", "features").code == 0
-    code, steps = _run(project, "--live")
+    code, steps = run_steps(project, "--live")
     assert code == 1
     assert steps[52]["status"] == "failed"
     assert "admin-api.txt:66" in steps[52]["error"] and "$.app_id" in steps[52]["error"]
@@ -505,7 +490,7 @@ def cli_project(cli_recorded: Project, tmp_path: Path) -> Project:
 
 @pytest.mark.parametrize("mode", ["replay", "live"])
 def test_other_cli_commands_run_as_their_requests(cli_project: Project, mode: str) -> None:
-    code, steps = _run(cli_project, "--allow-unbound", *(["--live"] if mode == "live" else []))
+    code, steps = run_steps(cli_project, "--allow-unbound", *(["--live"] if mode == "live" else []))
     assert code == 0
     assert {line: step["status"] for line, step in steps.items()} == CLI_EXPECTED
     assert "GET /groups/{groupId}/apps/{appId} answered" in steps[12]["reason"]
@@ -542,7 +527,9 @@ def test_an_edited_cli_command_fails_or_is_unbound_at_its_line(
     page.write_text(page.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
     assert cli_project.docharness("extract", "docs", "-o", "features").code in (0, 1)
     for mode in ("replay", "live"):
-        code, steps = _run(cli_project, "--allow-unbound", *(["--live"] if mode == "live" else []))
+        code, steps = run_steps(
+            cli_project, "--allow-unbound", *(["--live"] if mode == "live" else [])
+        )
         assert says in (steps[line]["error"] or steps[line]["reason"]), (mode, steps[line])
         if "DH307" in says:
             assert code == 1 and steps[line]["status"] == "failed", mode
@@ -569,13 +556,13 @@ def _edit_cli_answer(
 
 def test_a_created_secret_must_be_listed(cli_project: Project) -> None:
     _edit_cli_answer(cli_project, "GET", "/secrets", lambda _: [], which=0)  # the read-back
-    code, steps = _run(cli_project, "--allow-unbound")
+    code, steps = run_steps(cli_project, "--allow-unbound")
     assert code == 1
     assert "does not list what POST made" in steps[20]["error"]
 
 
 def test_a_cli_answer_the_spec_does_not_allow_fails_its_step(cli_project: Project) -> None:
     _edit_cli_answer(cli_project, "GET", "/apps/" + DEFAULT_APP_ID, lambda a: {**a, "name": 5})
-    code, steps = _run(cli_project, "--allow-unbound")
+    code, steps = run_steps(cli_project, "--allow-unbound")
     assert code == 1
     assert "adminGetApplication: the exchange does not fit the Admin API spec" in steps[12]["error"]

@@ -13,12 +13,10 @@ unbound.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from e2e_project import Project, copy_project, recorded_page_project
+from e2e_project import Project, copy_project, recorded_page_project, run_steps
 
 PAGE = "docs/source/authentication/email-password.txt"
 PAGE_TEXT = """\
@@ -65,19 +63,6 @@ def project(recorded: Project, tmp_path: Path) -> Project:
     return copy_project(recorded, tmp_path / "project")
 
 
-def _run(project: Project, *args: str) -> tuple[int, dict[int, dict[str, Any]]]:
-    done = project.docharness("run", *args)
-    assert done.code in (0, 1), done.output
-    results = json.loads((project.root / "reports/results.json").read_text(encoding="utf-8"))
-    steps = {
-        step["line"]: step
-        for page in results["pages"]
-        for procedure in page["procedures"]
-        for step in procedure["steps"]
-    }
-    return done.code, steps
-
-
 def _edit(project: Project, old: str, new: str) -> None:
     page = project.root / PAGE
     page.write_text(PAGE_TEXT.replace(old, new), encoding="utf-8")
@@ -86,7 +71,7 @@ def _edit(project: Project, old: str, new: str) -> None:
 
 @pytest.mark.parametrize("mode", ["replay", "live"])
 def test_every_step_is_verified_in_replay_and_live(project: Project, mode: str) -> None:
-    code, steps = _run(project, *(["--live"] if mode == "live" else []))
+    code, steps = run_steps(project, *(["--live"] if mode == "live" else []))
     assert code == 0
     assert {line: step["status"] for line, step in steps.items()} == dict.fromkeys(
         (OPTION, TOGGLE, SAVE, REVIEW, DEPLOY), "verified"
@@ -104,7 +89,7 @@ def test_a_recording_that_deployed_the_provider_disabled_fails_the_toggle_line(
     head, pull, rest = text.partition("/pull\n")
     assert pull, "the read-back after the deployment is a pull"
     cassette.write_text(head + pull + rest.replace('"disabled":false', '"disabled":true', 1))
-    code, steps = _run(project)
+    code, steps = run_steps(project)
     assert code == 1
     assert steps[TOGGLE]["status"] == "failed"
     assert (
@@ -115,11 +100,11 @@ def test_a_recording_that_deployed_the_provider_disabled_fails_the_toggle_line(
 
 def test_another_option_on_the_page_fails_replay_where_it_is_sent(project: Project) -> None:
     _edit(project, ":guilabel:`Email/Password`", ":guilabel:`Anonymous`")
-    code, steps = _run(project)
+    code, steps = run_steps(project)
     assert code == 1
     assert steps[SAVE]["status"] == "failed"
     assert "anon-user" in steps[SAVE]["error"] and "local-userpass" in steps[SAVE]["error"]
-    code, steps = _run(project, "--live")  # the product does what the edited page says
+    code, steps = run_steps(project, "--live")  # the product does what the edited page says
     assert code == 0 and "'anon-user'" in steps[OPTION]["reason"]
 
 
@@ -127,10 +112,10 @@ def test_the_other_toggle_state_on_the_page_fails_replay_where_it_is_sent(
     project: Project,
 ) -> None:
     _edit(project, "Turn on the", "Turn off the")
-    code, steps = _run(project)
+    code, steps = run_steps(project)
     assert code == 1
     assert steps[SAVE]["status"] == "failed"
-    code, steps = _run(project, "--live")
+    code, steps = run_steps(project, "--live")
     assert code == 0 and "auth_providers.disabled = 'true'" in steps[TOGGLE]["reason"]
 
 

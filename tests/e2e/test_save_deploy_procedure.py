@@ -17,12 +17,10 @@ fails replay at that line, where the request differs from the recording.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from e2e_project import Project, copy_project, recorded_page_project
+from e2e_project import Project, copy_project, recorded_page_project, run_steps
 
 API_KEY_PAGE = "docs/source/authentication/api-key.txt"
 API_KEY_TEXT = """\
@@ -85,19 +83,6 @@ def custom_user_data(tmp_path_factory: pytest.TempPathFactory) -> Project:
     return recorded_page_project(tmp_path_factory.mktemp("cud"), CUD_PAGE, CUD_TEXT, "cud")
 
 
-def _run(project: Project, *args: str) -> tuple[int, dict[int, dict[str, Any]]]:
-    done = project.docharness("run", *args)
-    assert done.code in (0, 1), done.output
-    results = json.loads((project.root / "reports/results.json").read_text(encoding="utf-8"))
-    steps = {
-        step["line"]: step
-        for page in results["pages"]
-        for procedure in page["procedures"]
-        for step in procedure["steps"]
-    }
-    return done.code, steps
-
-
 def _edit(project: Project, page: str, text: str, old: str, new: str) -> None:
     assert old in text
     (project.root / page).write_text(text.replace(old, new), encoding="utf-8")
@@ -109,7 +94,7 @@ def test_enable_it_and_then_deploy_is_verified_alike_in_every_mode(
     api_key: Project, tmp_path: Path, mode: str
 ) -> None:
     project = copy_project(api_key, tmp_path / "p")
-    code, steps = _run(project, *({"record": ["--record"], "live": ["--live"]}.get(mode, [])))
+    code, steps = run_steps(project, *({"record": ["--record"], "live": ["--live"]}.get(mode, [])))
     assert code == 0
     assert {line: step["status"] for line, step in steps.items()} == {
         OPTION: "verified",
@@ -126,10 +111,10 @@ def test_disable_it_on_the_page_fails_replay_where_it_is_sent(
 ) -> None:
     project = copy_project(api_key, tmp_path / "p")
     _edit(project, API_KEY_PAGE, API_KEY_TEXT, "enable it and then", "disable it and then")
-    code, steps = _run(project)
+    code, steps = run_steps(project)
     assert code == 1
     assert steps[ENABLE]["status"] == "failed"
-    code, steps = _run(project, "--live")  # the product does what the edited page says
+    code, steps = run_steps(project, "--live")  # the product does what the edited page says
     assert code == 0 and "disabled = 'true'" in steps[ENABLE]["reason"]
 
 
@@ -138,7 +123,7 @@ def test_custom_user_data_is_verified_alike_with_named_stand_ins(
     custom_user_data: Project, tmp_path: Path, mode: str
 ) -> None:
     project = copy_project(custom_user_data, tmp_path / "p")
-    code, steps = _run(project, *({"record": ["--record"], "live": ["--live"]}.get(mode, [])))
+    code, steps = run_steps(project, *({"record": ["--record"], "live": ["--live"]}.get(mode, [])))
     assert code == 0
     assert {line: step["status"] for line, step in steps.items()} == {
         TOGGLE: "verified",

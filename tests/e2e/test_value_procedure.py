@@ -11,12 +11,10 @@ page says.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from e2e_project import Project, copy_project, recorded_page_project
+from e2e_project import Project, copy_project, recorded_page_project, run_steps
 
 PAGE = "docs/source/values-and-secrets/define-a-value.txt"
 PAGE_TEXT = """\
@@ -80,22 +78,9 @@ def project(recorded: Project, tmp_path: Path) -> Project:
     return copy_project(recorded, tmp_path / "project")
 
 
-def _run(project: Project, *args: str) -> tuple[int, dict[int, dict[str, Any]]]:
-    done = project.docharness("run", *args)
-    assert done.code in (0, 1), done.output
-    results = json.loads((project.root / "reports/results.json").read_text(encoding="utf-8"))
-    steps = {
-        step["line"]: step
-        for page in results["pages"]
-        for procedure in page["procedures"]
-        for step in procedure["steps"]
-    }
-    return done.code, steps
-
-
 @pytest.mark.parametrize("mode", ["replay", "live"])
 def test_every_step_has_its_status_in_replay_and_live(project: Project, mode: str) -> None:
-    code, steps = _run(project, *(["--live"] if mode == "live" else []))
+    code, steps = run_steps(project, *(["--live"] if mode == "live" else []))
     assert code == 0
     assert {line: step["status"] for line, step in steps.items()} == EXPECTED
     assert "GET .../pull" in steps[20]["reason"] and "'hello'" in steps[20]["reason"]
@@ -108,7 +93,7 @@ def test_a_recording_that_deployed_another_value_fails_the_form_step(project: Pr
     assert len(pulls) == 3, "two pulls: the read-back after the deployment, the observation"
     pulls[1] = pulls[1].replace("hello", "hullo", 1)
     cassette.write_text("/pull\n".join(pulls))
-    code, steps = _run(project)
+    code, steps = run_steps(project)
     assert code == 1
     assert steps[20]["status"] == "failed"
     assert "value is 'hullo' in the deployed values" in steps[20]["error"]
@@ -119,10 +104,10 @@ def test_a_changed_value_on_the_page_fails_replay_where_it_is_sent(project: Proj
     page = project.root / PAGE
     page.write_text(PAGE_TEXT.replace("``hello``", "``hullo``"), encoding="utf-8")
     assert project.docharness("extract", "docs", "-o", "features").code == 0
-    code, steps = _run(project)
+    code, steps = run_steps(project)
     assert code == 1
     assert steps[24]["status"] == "failed"
     assert '"value": "hullo"' in steps[24]["error"] and '"value": "hello"' in steps[24]["error"]
-    code, steps = _run(project, "--live")
+    code, steps = run_steps(project, "--live")
     assert code == 0 and steps[20]["status"] == "verified"
     assert "'hullo'" in steps[20]["reason"]
